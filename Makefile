@@ -1,0 +1,57 @@
+# OneShotKit. On a fresh Debian machine with Swift, `make demo` and `make test` are all you type:
+# every target installs the Debian packages it needs first.
+
+SWIFT        ?= swift
+APT_PACKAGES := libsqlite3-dev libxml2-dev libopenblas-dev pkg-config
+# Release builds target Haswell-class x86 so SIMD code is vectorised (without it Swift emits scalar code).
+RELEASE      := -c release -Xswiftc -target-cpu -Xswiftc haswell --scratch-path .build-release
+DEMO_STORE   ?= demo.db
+BIN          := .build/debug/oneshot
+RELEASE_BIN  := .build-release/release/oneshot
+VENV         := .venv
+SHARED       ?= ../shared/datasets
+
+.PHONY: deps build release test demo bench clean
+
+## deps: install missing Debian -dev packages (a no-op when all are present)
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## build: debug build of the library and the `oneshot` tool
+build: deps
+	$(SWIFT) build
+
+## release: optimised build, used by benchmarks
+release: deps
+	$(SWIFT) build $(RELEASE) --product oneshot
+
+## test: the whole test suite (what CI runs)
+test: deps build
+	$(SWIFT) test
+
+## demo: import the bundled data, deduplicate, decontaminate, print stats
+demo: deps build
+	rm -f $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm
+	$(BIN) import datasets/one-shot-rlvr/dsr_sub.jsonl datasets/xml/matheducators-Posts.xml \
+	  datasets/xml/arqmath-2022-topics.xml --store $(DEMO_STORE)
+	$(BIN) dedup --store $(DEMO_STORE) --show 3
+	$(BIN) decontaminate --dataset dsr_sub --store $(DEMO_STORE)
+	$(BIN) stats --store $(DEMO_STORE)
+	@echo "store: $(DEMO_STORE)"
+
+## bench: speed and memory against the Python peers, in the same run (figures go to BENCHMARKS.md)
+bench: deps release $(VENV)/.ready
+	Benchmarks/run.sh $(RELEASE_BIN) $(VENV)/bin/python $(SHARED)
+
+$(VENV)/.ready: Benchmarks/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r Benchmarks/requirements.txt
+	touch $@
+
+clean:
+	rm -rf .build .build-release $(VENV) $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine

@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "OneShotKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "oneshot", targets: ["oneshot"]),
+        .library(name: "Corpus", targets: ["Corpus"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Grading", targets: ["Grading"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, from Debian's -dev packages (`make deps` installs them).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Libraries, one per concern.
+        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Grading"),
+        .target(name: "Corpus", dependencies: ["Store", "Grading", "CLibXML2"]),
+
+        // The command-line tool: thin commands over the libraries.
+        .executableTarget(name: "oneshot", dependencies: [
+            "Store", "Corpus", "Grading",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store"]),
+        .testTarget(name: "OneshotTests", dependencies: ["oneshot"]),
+    ]
+)

@@ -1,0 +1,296 @@
+import Foundation
+import Store
+
+/// The file formats `oneshot import` reads.
+public enum SourceFormat: String, CaseIterable, Sendable {
+    case auto, jsonl, json, xml
+
+    /// The format a path's extension and first byte announce.
+    static func detect(path: String, firstByte: UInt8?) -> SourceFormat? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "jsonl", "ndjson": return .jsonl
+        case "json": return firstByte == UInt8(ascii: "[") ? .json : .jsonl
+        case "xml", "cnxml": return .xml
+        default:
+            switch firstByte {
+            case UInt8(ascii: "["): return .json
+            case UInt8(ascii: "{"): return .jsonl
+            case UInt8(ascii: "<"): return .xml
+            default: return nil
+            }
+        }
+    }
+}
+
+/// How to import files.
+public struct ImportOptions: Sendable {
+    /// The dataset to import into; by default one named after each file.
+    public var dataset: String?
+    public var format: SourceFormat = .auto
+    public var map = FieldMap()
+    /// Fail a file on its first bad row and write nothing of it.
+    public var strict = false
+    public var role: DatasetRecord.Role = .train
+
+    public init(dataset: String? = nil, format: SourceFormat = .auto, map: FieldMap = FieldMap(), strict: Bool = false,
+                role: DatasetRecord.Role = .train) {
+        self.dataset = dataset
+        self.format = format
+        self.map = map
+        self.strict = strict
+        self.role = role
+    }
+}
+
+/// What importing one file did.
+public struct FileImportResult: Equatable, Sendable {
+    public let path: String
+    public let dataset: String
+    public let format: String
+    public let schema: String
+    public let sha256: String
+    public let imported: Int
+    public let rejected: Int
+    public let skipped: Int
+    /// True when the same content was imported into this dataset before and nothing was done.
+    public let alreadyImported: Bool
+}
+
+/// Imports JSONL, JSON and XML files into a store: one transaction per file, bad rows kept aside.
+public final class Importer {
+    let store: Store
+    /// Called with `FILE:LINE: reason` for every rejected row (the CLI prints these on stderr).
+    public var onReject: (String) -> Void = { _ in }
+    /// Called with rows done so far, for progress display.
+    public var onProgress: (Int) -> Void = { _ in }
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// The dataset name a file gets by default: its stem, prefixed by its folder when the stem is generic.
+    public static func defaultDatasetName(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let stem = url.deletingPathExtension().lastPathComponent
+        let generic: Set<String> = ["test", "train", "validation", "valid", "dev", "data", "posts", "index", "all"]
+        guard generic.contains(stem.lowercased()) else { return stem }
+        let parent = url.deletingLastPathComponent().lastPathComponent
+        return parent.isEmpty || parent == "/" || parent == "." ? stem : "\(parent)-\(stem)"
+    }
+
+    /// Imports one file. Throws for a file that cannot be read at all (or, with `strict`, for any bad row);
+    /// bad rows otherwise go to the rejected-rows table and the import goes on.
+    public func importFile(_ path: String, options: ImportOptions) throws -> FileImportResult {
+        let (sha256, bytes, firstByte) = try fingerprint(path)
+        guard bytes > 0 else { throw ImportError.emptyFile(path: path) }
+        var format = options.format
+        if format == .auto {
+            guard let detected = SourceFormat.detect(path: path, firstByte: firstByte) else {
+                throw ImportError.unknownFormat(path: path, reason: "cannot tell the format from the name or the first byte; pass --format jsonl|json|xml")
+            }
+            format = detected
+        }
+        let name = options.dataset ?? Importer.defaultDatasetName(for: path)
+        let dataset = try store.datasetCreatingIfNeeded(named: name, role: options.role)
+        if let previous = try store.sourceFile(datasetID: dataset.id, sha256: sha256) {
+            return FileImportResult(path: path, dataset: name, format: previous.format, schema: previous.schema, sha256: sha256,
+                                    imported: 0, rejected: 0, skipped: 0, alreadyImported: true)
+        }
+        var schemaName = options.map.isEmpty ? "unknown" : "mapped"
+        var info = SourceFileInfo(path: absolutePath(path), format: format.rawValue, schema: schemaName, sha256: sha256, bytes: bytes)
+        let counts = try store.importFile(into: dataset, file: info) { writer in
+            let sink = RecordSink(path: path, writer: writer, strict: options.strict, onReject: onReject, onProgress: onProgress)
+            switch format {
+            case .jsonl: schemaName = try importJSONLines(path, options: options, sink: sink)
+            case .json: schemaName = try importJSONArray(path, options: options, sink: sink)
+            case .xml: schemaName = try XMLImporter(path: path).run(sink: sink)
+            case .auto: break
+            }
+            info.schema = schemaName
+            try store.db.execute("UPDATE source_files SET schema = ? WHERE dataset_id = ? AND sha256 = ?",
+                                 [.text(schemaName), .integer(dataset.id), .text(sha256)])
+        }
+        return FileImportResult(path: path, dataset: name, format: format.rawValue, schema: schemaName, sha256: sha256,
+                                imported: counts.imported, rejected: counts.rejected, skipped: counts.skipped, alreadyImported: false)
+    }
+
+    /// The file's SHA-256, size and first non-space byte, in one streaming pass.
+    private func fingerprint(_ path: String) throws -> (String, Int, UInt8?) {
+        var firstByte: UInt8?
+        let (sha, bytes) = try LineReader(path: path, maxLineBytes: 0).forEachLine { line in
+            if firstByte == nil { firstByte = line.bytes.first { ![0x20, 0x09, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } }
+        }
+        return (sha, bytes, firstByte)
+    }
+
+    private func absolutePath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    // MARK: - JSON Lines
+
+    private func importJSONLines(_ path: String, options: ImportOptions, sink: RecordSink) throws -> String {
+        var mapper: RowMapper? = options.map.isEmpty ? nil : RowMapper(schema: .mapped, map: options.map)
+        var position = 0
+        _ = try LineReader(path: path).forEachLine { line in
+            var bytes = line.bytes
+            if line.number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
+            if let length = line.tooLongLength {
+                try sink.reject(line: line.number, field: nil,
+                                reason: "line is \(length) bytes, over the \(LineReader.defaultMaxLineBytes >> 20) MiB limit",
+                                raw: Array(bytes))
+                return
+            }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }   // blank line
+            if let bad = firstInvalidUTF8(bytes) {
+                try sink.reject(line: line.number, field: nil, reason: "invalid UTF-8 at byte \(bad + 1) of the line", raw: Array(bytes))
+                return
+            }
+            let value: JSONValue
+            do throws(JSONParseError) {
+                value = try JSONParser.parse(bytes)
+            } catch {
+                try sink.reject(line: line.number, field: nil, reason: "invalid JSON at column \(error.offset + 1): \(error.message)", raw: Array(bytes))
+                return
+            }
+            try sink.accept(value, position: position, line: line.number, raw: bytes, mapper: &mapper, map: options.map)
+            position += 1
+        }
+        return mapper?.schema.rawValue ?? "unknown"
+    }
+
+    // MARK: - JSON array
+
+    private func importJSONArray(_ path: String, options: ImportOptions, sink: RecordSink) throws -> String {
+        var data = try readWholeFile(path)
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+        var mapper: RowMapper? = options.map.isEmpty ? nil : RowMapper(schema: .mapped, map: options.map)
+        try data.withUnsafeBufferPointer { buffer in
+            var lines = LineCounter(buffer)
+            if let bad = firstInvalidUTF8(buffer) {
+                throw ImportError.malformed(path: path, line: lines.line(at: bad), reason: "invalid UTF-8 byte (the file must be UTF-8)")
+            }
+            var parser = JSONParser(buffer)
+            var position = 0
+            do {
+                try parser.parseArrayElements { range, value in
+                    let line = lines.line(at: range.lowerBound)
+                    try sink.accept(value, position: position, line: line, raw: UnsafeBufferPointer(rebasing: buffer[range]),
+                                    mapper: &mapper, map: options.map)
+                    position += 1
+                }
+            } catch let error as JSONParseError {
+                throw ImportError.malformed(path: path, line: lines.line(at: error.offset),
+                                            reason: "invalid JSON: \(error.message) (a broken JSON array cannot be read past this point; nothing of the file was imported)")
+            }
+        }
+        return mapper?.schema.rawValue ?? "unknown"
+    }
+}
+
+/// Where readers send rows: accepted ones to the store, bad ones to the rejected-rows table.
+final class RecordSink {
+    let path: String
+    let writer: FileImportWriter
+    let strict: Bool
+    let onReject: (String) -> Void
+    let onProgress: (Int) -> Void
+    private var done = 0
+
+    init(path: String, writer: FileImportWriter, strict: Bool, onReject: @escaping (String) -> Void, onProgress: @escaping (Int) -> Void) {
+        self.path = path
+        self.writer = writer
+        self.strict = strict
+        self.onReject = onReject
+        self.onProgress = onProgress
+    }
+
+    func add(_ example: ExampleDraft) throws {
+        try writer.add(example)
+        tick()
+    }
+
+    func reject(line: Int, field: String?, reason: String, raw: [UInt8]) throws {
+        if strict { throw ImportError.strictRejected(path: path, line: line, field: field, reason: reason) }
+        try writer.reject(RejectedRow(line: line, field: field, reason: reason, raw: raw))
+        onReject("\(path):\(line): \(field.map { "field '\($0)': " } ?? "")\(reason)")
+        tick()
+    }
+
+    func skip() {
+        writer.skip()
+    }
+
+    private func tick() {
+        done += 1
+        if done % 1000 == 0 { onProgress(done) }
+    }
+
+    /// Maps one parsed JSON row, detecting the schema on the first object when no map is given.
+    func accept(_ value: JSONValue, position: Int, line: Int, raw: UnsafeBufferPointer<UInt8>,
+                mapper: inout RowMapper?, map: FieldMap) throws {
+        guard case .object(let object) = value else {
+            try reject(line: line, field: nil, reason: "expected a JSON object, got \(value.typeName)", raw: Array(raw))
+            return
+        }
+        if mapper == nil {
+            guard let schema = RowSchema.detect(object) else {
+                try reject(line: line, field: nil, reason: "unrecognised row layout (keys: \(object.keys.joined(separator: ", "))); name the fields with --map problem=F,answer=F", raw: Array(raw))
+                return
+            }
+            mapper = RowMapper(schema: schema, map: map)
+        }
+        do {
+            try add(mapper!.example(from: object, position: position, line: line))
+        } catch let error as RowError {
+            try reject(line: line, field: error.field, reason: error.reason, raw: Array(raw))
+        }
+    }
+}
+
+/// Converts byte offsets to 1-based line numbers, scanning forward only.
+struct LineCounter {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var offset = 0
+    private var line = 1
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func line(at target: Int) -> Int {
+        if target < offset { offset = 0; line = 1 }
+        while offset < min(target, bytes.count) {
+            if bytes[offset] == 0x0A { line += 1 }
+            offset += 1
+        }
+        return line
+    }
+}
+
+/// The offset of the first byte that breaks UTF-8 in `bytes`, or nil when it is valid.
+func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    var i = 0
+    let n = bytes.count
+    while i < n {
+        let b = bytes[i]
+        if b < 0x80 { i += 1; continue }
+        let length: Int
+        var minimum: UInt32
+        switch b {
+        case 0xC2...0xDF: length = 2; minimum = 0x80
+        case 0xE0...0xEF: length = 3; minimum = 0x800
+        case 0xF0...0xF4: length = 4; minimum = 0x10000
+        default: return i
+        }
+        guard i + length <= n else { return i }
+        var scalar = UInt32(b) & (0xFF >> UInt32(length + 1))
+        for k in 1..<length {
+            let c = bytes[i + k]
+            guard c & 0xC0 == 0x80 else { return i }
+            scalar = scalar << 6 | UInt32(c & 0x3F)
+        }
+        if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
+        i += length
+        minimum = 0
+    }
+    return nil
+}

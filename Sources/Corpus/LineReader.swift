@@ -1,0 +1,104 @@
+import Foundation
+
+/// Reads a file line by line in fixed-size chunks, hashing every byte on the way.
+///
+/// Memory stays bounded by the chunk size plus the longest accepted line: a line longer than
+/// ``maxLineBytes`` is not buffered whole; the caller gets its first bytes and its length.
+public struct LineReader {
+    /// Lines longer than this are reported as too long instead of being read (16 MiB).
+    public static let defaultMaxLineBytes = 16 << 20
+    /// How much of a too-long line is kept, for the rejected-rows table.
+    public static let keptPrefixBytes = 64 << 10
+
+    /// One line: its 1-based number and bytes without the newline (or, when too long, its first bytes).
+    public struct Line {
+        public let number: Int
+        public let bytes: UnsafeBufferPointer<UInt8>
+        /// The line's full length when it exceeded the limit, nil otherwise.
+        public let tooLongLength: Int?
+    }
+
+    public let path: String
+    public var maxLineBytes: Int
+    public var chunkBytes = 4 << 20
+
+    public init(path: String, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
+        self.path = path
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Calls `body` with every line; returns the file's SHA-256 and size.
+    public func forEachLine(_ body: (Line) throws -> Void) throws -> (sha256: String, bytes: Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var total = 0
+        var lineNumber = 1
+        var pending: [UInt8] = []        // the start of a line that continues in the next chunk
+        var pendingLength = 0            // its full length so far (may exceed pending.count when too long)
+        let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkBytes)
+        defer { chunk.deallocate() }
+
+        func emit(_ buffer: UnsafeBufferPointer<UInt8>, fullLength: Int) throws {
+            var slice = buffer
+            let tooLong = fullLength > maxLineBytes
+            if tooLong {
+                slice = UnsafeBufferPointer(rebasing: slice.prefix(LineReader.keptPrefixBytes))
+            } else if slice.last == 0x0D {
+                slice = UnsafeBufferPointer(rebasing: slice.dropLast()) // CRLF
+            }
+            try body(Line(number: lineNumber, bytes: slice, tooLongLength: tooLong ? fullLength : nil))
+            lineNumber += 1
+        }
+        func keep(_ piece: UnsafeBufferPointer<UInt8>) {
+            let room = maxLineBytes + 1 - pending.count
+            if room > 0 { pending.append(contentsOf: piece.prefix(room)) }
+            pendingLength += piece.count
+        }
+
+        while true {
+            let n = read(fd, chunk.baseAddress, chunkBytes)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            let data = UnsafeBufferPointer(rebasing: chunk[0..<n])
+            hasher.update(data)
+            total += n
+            var start = 0
+            while start < n {
+                guard let found = memchr(data.baseAddress! + start, 0x0A, n - start) else {
+                    keep(UnsafeBufferPointer(rebasing: data[start..<n]))   // continues in the next chunk
+                    break
+                }
+                let end = UnsafeRawPointer(data.baseAddress!).distance(to: UnsafeRawPointer(found))
+                let piece = UnsafeBufferPointer(rebasing: data[start..<end])
+                if pendingLength == 0 {
+                    try emit(piece, fullLength: piece.count)
+                } else {
+                    keep(piece)
+                    try pending.withUnsafeBufferPointer { try emit($0, fullLength: pendingLength) }
+                    pending.removeAll(keepingCapacity: true)
+                    pendingLength = 0
+                }
+                start = end + 1
+            }
+        }
+        if pendingLength > 0 {
+            try pending.withUnsafeBufferPointer { try emit($0, fullLength: pendingLength) }
+        }
+        return (hasher.hexDigest(), total)
+    }
+}
+
+/// Reads a whole file, with a clear error when it cannot.
+func readWholeFile(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        throw ImportError.unreadable(path: path, reason: !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "cannot read")
+    }
+    return [UInt8](data)
+}

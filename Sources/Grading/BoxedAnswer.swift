@@ -1,0 +1,76 @@
+import Foundation
+
+/// Finds answers written in `\boxed{...}` / `\fbox{...}`.
+public enum BoxedAnswer {
+    /// The contents of the last `\boxed{...}` or `\fbox{...}` in `text`, braces balanced, or nil.
+    ///
+    /// `\boxed 5` (a box without braces, as models sometimes write it) gives the token that follows.
+    /// An unclosed box gives nil rather than a truncated answer.
+    public static func last(in text: String) -> String? {
+        all(in: text).last
+    }
+
+    /// The contents of every `\boxed{...}` / `\fbox{...}` in `text`, in order, nested boxes counted once
+    /// (the outer one).
+    public static func all(in text: String) -> [String] {
+        let utf8 = Array(text.utf8)
+        var results: [String] = []
+        var i = 0
+        while i < utf8.count {
+            guard utf8[i] == UInt8(ascii: "\\"), let nameEnd = boxCommandEnd(utf8, from: i) else { i += 1; continue }
+            var j = nameEnd
+            while j < utf8.count, utf8[j] == UInt8(ascii: " ") { j += 1 }
+            if j < utf8.count, utf8[j] == UInt8(ascii: "{") {
+                var depth = 0
+                var k = j
+                var closed = false
+                while k < utf8.count {
+                    let c = utf8[k]
+                    if c == UInt8(ascii: "\\") { k += 2; continue }   // \{ and \} do not count
+                    if c == UInt8(ascii: "{") { depth += 1 }
+                    if c == UInt8(ascii: "}") {
+                        depth -= 1
+                        if depth == 0 { closed = true; break }
+                    }
+                    k += 1
+                }
+                guard closed else { i = nameEnd; continue }
+                results.append(String(decoding: utf8[(j + 1)..<k], as: UTF8.self))
+                i = k + 1
+            } else if j > nameEnd {
+                // `\boxed 5`: the run of characters up to white space, `$` or end.
+                var k = j
+                while k < utf8.count, ![UInt8(ascii: " "), UInt8(ascii: "$"), UInt8(ascii: "\n")].contains(utf8[k]) { k += 1 }
+                if k > j { results.append(String(decoding: utf8[j..<k], as: UTF8.self)) }
+                i = k
+            } else {
+                i = nameEnd
+            }
+        }
+        return results
+    }
+
+    /// If a box command (`\boxed` or `\fbox`, not `\boxedfoo`) starts at `i`, the index after its name.
+    private static func boxCommandEnd(_ s: [UInt8], from i: Int) -> Int? {
+        for name in ["boxed", "fbox"] {
+            let n = Array(name.utf8)
+            guard i + 1 + n.count <= s.count, Array(s[(i + 1)..<(i + 1 + n.count)]) == n else { continue }
+            let end = i + 1 + n.count
+            if end < s.count, (s[end] >= UInt8(ascii: "a") && s[end] <= UInt8(ascii: "z")) || (s[end] >= UInt8(ascii: "A") && s[end] <= UInt8(ascii: "Z")) {
+                continue
+            }
+            return end
+        }
+        return nil
+    }
+}
+
+/// GSM8K's answer convention: the final answer follows `####`.
+public enum HashAnswer {
+    /// The text after the last `####`, trimmed, with thousands separators removed; nil when absent.
+    public static func last(in text: String) -> String? {
+        guard let range = text.range(of: "####", options: .backwards) else { return nil }
+        let answer = text[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        return answer.isEmpty ? nil : answer.replacingOccurrences(of: ",", with: "")
+    }
+}

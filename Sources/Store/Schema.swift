@@ -1,0 +1,89 @@
+/// The store's schema, as the list of migrations that builds it. Append; never edit a shipped one.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "datasets, examples, rejects, duplicate clusters, contamination", sql: """
+            CREATE TABLE datasets (
+                id          INTEGER PRIMARY KEY,
+                name        TEXT NOT NULL UNIQUE,
+                role        TEXT NOT NULL DEFAULT 'train' CHECK (role IN ('train', 'benchmark')),
+                created_at  TEXT NOT NULL
+            );
+
+            -- One row per imported file: where it came from, its hash and what became of its rows.
+            CREATE TABLE source_files (
+                id            INTEGER PRIMARY KEY,
+                dataset_id    INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                path          TEXT NOT NULL,
+                format        TEXT NOT NULL,
+                schema        TEXT NOT NULL,
+                sha256        TEXT NOT NULL,
+                bytes         INTEGER NOT NULL,
+                row_count     INTEGER NOT NULL,
+                rejected      INTEGER NOT NULL,
+                skipped       INTEGER NOT NULL,
+                imported_at   TEXT NOT NULL,
+                tool_version  TEXT NOT NULL,
+                UNIQUE (dataset_id, sha256)
+            );
+
+            CREATE TABLE examples (
+                id             INTEGER PRIMARY KEY,
+                dataset_id     INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                file_id        INTEGER NOT NULL REFERENCES source_files(id) ON DELETE CASCADE,
+                position       INTEGER NOT NULL,   -- 0-based row / element index in the source file
+                line           INTEGER NOT NULL,   -- 1-based line of the row in the source file
+                source_index   TEXT,               -- the source's own id or index, when it has one
+                problem        TEXT NOT NULL,
+                answer         TEXT,
+                solution       TEXT,
+                metadata       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+                norm_hash      TEXT NOT NULL,      -- hash of the normalised problem text
+                UNIQUE (file_id, position)
+            );
+            CREATE INDEX examples_dataset ON examples(dataset_id, position);
+            CREATE INDEX examples_norm_hash ON examples(norm_hash);
+            CREATE INDEX examples_source_index ON examples(dataset_id, source_index);
+
+            -- Rows that could not be imported, kept verbatim so nothing is lost.
+            CREATE TABLE rejected_rows (
+                id          INTEGER PRIMARY KEY,
+                dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                file_id     INTEGER NOT NULL REFERENCES source_files(id) ON DELETE CASCADE,
+                line        INTEGER NOT NULL,
+                field       TEXT,
+                reason      TEXT NOT NULL,
+                raw         BLOB NOT NULL
+            );
+
+            CREATE TABLE duplicate_clusters (
+                id                 INTEGER PRIMARY KEY,
+                kind               TEXT NOT NULL CHECK (kind IN ('exact', 'near')),
+                threshold          REAL NOT NULL,
+                representative_id  INTEGER NOT NULL REFERENCES examples(id) ON DELETE CASCADE,
+                created_at         TEXT NOT NULL
+            );
+            CREATE TABLE cluster_members (
+                cluster_id  INTEGER NOT NULL REFERENCES duplicate_clusters(id) ON DELETE CASCADE,
+                example_id  INTEGER NOT NULL REFERENCES examples(id) ON DELETE CASCADE,
+                similarity  REAL NOT NULL,   -- Jaccard similarity to the representative (1 for exact)
+                PRIMARY KEY (cluster_id, example_id)
+            );
+            CREATE INDEX cluster_members_example ON cluster_members(example_id);
+
+            CREATE TABLE contamination_matches (
+                id                    INTEGER PRIMARY KEY,
+                example_id            INTEGER NOT NULL REFERENCES examples(id) ON DELETE CASCADE,
+                benchmark_example_id  INTEGER NOT NULL REFERENCES examples(id) ON DELETE CASCADE,
+                ngram                 INTEGER NOT NULL,  -- n of the word n-grams compared
+                coverage              REAL NOT NULL,     -- share of the benchmark item's n-grams found
+                shared                INTEGER NOT NULL,  -- number of shared n-grams
+                created_at            TEXT NOT NULL,
+                UNIQUE (example_id, benchmark_example_id)
+            );
+            CREATE INDEX contamination_benchmark ON contamination_matches(benchmark_example_id);
+            """),
+    ]
+
+    /// The migrator for the current schema.
+    public static let migrator = Migrator(migrations)
+}

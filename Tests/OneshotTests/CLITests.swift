@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// End-to-end: the built `oneshot` binary on real files, through its JSON output.
+@Suite(.serialized) struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built binary, next to the test bundle.
+    static var binary: URL {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("oneshot")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/oneshot")
+    }
+
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    /// Runs the binary with output sent to files (no pipe can fill up and block it).
+    func run(_ arguments: [String], store: String) throws -> Output {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments + ["--store", store]
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.currentDirectoryURL = dir
+        try process.run()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+                      stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    func freshStore() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).db").path
+    }
+
+    func shipped(_ path: String) -> String { Self.root.appendingPathComponent("datasets/\(path)").path }
+
+    @Test func importDedupDecontaminateStats() throws {
+        let store = freshStore()
+        let imported = try run(["import", shipped("one-shot-rlvr/dsr_sub.jsonl"), shipped("xml/arqmath-2022-topics.xml"), "--json"], store: store)
+        #expect(imported.status == 0)
+        #expect(imported.json["imported"] as? Int == 1309)
+        #expect(imported.json["rejected"] as? Int == 0)
+        #expect(imported.json["skipped"] as? Int == 0)
+        let files = imported.json["files"] as? [[String: Any]] ?? []
+        #expect(files.map { $0["imported"] as? Int } == [1209, 100])
+
+        let again = try run(["import", shipped("one-shot-rlvr/dsr_sub.jsonl"), "--json"], store: store)
+        #expect((again.json["files"] as? [[String: Any]])?.first?["already_imported"] as? Bool == true)
+
+        let dedup = try run(["dedup", "--dataset", "dsr_sub", "--json"], store: store)
+        #expect(dedup.status == 0)
+        let clusters = dedup.json["clusters"] as? [[String: Any]] ?? []
+        let indexSets = clusters.map { Set(($0["members"] as? [[String: Any]] ?? []).compactMap { $0["source_index"] as? String }) }
+        #expect(indexSets.contains(["136", "780", "899"]))
+        let member = (clusters.first?["members"] as? [[String: Any]])?.first ?? [:]
+        #expect(Set(member.keys).isSuperset(of: ["dataset", "example_id", "source_index", "similarity"]))
+
+        let decon = try run(["decontaminate", "--dataset", "dsr_sub", "--against", "math500", "aime24", "--json"], store: store)
+        #expect(decon.status == 0, "\(decon.stderr)")
+        #expect(decon.json["flagged"] is Int)
+        #expect(decon.json["matches"] is [Any])
+
+        let stats = try run(["stats", "--json"], store: store)
+        let names = (stats.json["datasets"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(names == ["dsr_sub", "arqmath-2022-topics", "math500", "aime24"])
+    }
+
+    @Test func rejectedRowsAreReportedAndQuarantined() throws {
+        let store = freshStore()
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).jsonl")
+        try Data("{\"problem\": \"What is 2+2?\", \"answer\": \"4\"}\n{oops\n".utf8).write(to: input)
+        let result = try run(["import", input.path], store: store)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("\(input.path):2: invalid JSON"))
+        #expect(result.stdout.contains("1 imported, 1 rejected"))
+        let quarantine = (store as NSString).deletingPathExtension + ".quarantine"
+        let files = try FileManager.default.contentsOfDirectory(atPath: quarantine)
+        #expect(files.count == 1)
+        #expect(try String(contentsOfFile: quarantine + "/" + files[0], encoding: .utf8) == "{oops\n")
+        let rejects = try run(["rejects", "--json"], store: store)
+        #expect(rejects.json["rejected"] as? Int == 1)
+    }
+
+    @Test func showPrintsBothTextsOfAMatch() throws {
+        let store = freshStore()
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).jsonl")
+        let math500 = try String(contentsOfFile: shipped("benchmarks/math500.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+        try Data((math500 + "\n").utf8).write(to: input)
+        _ = try run(["import", input.path, "--dataset", "leaky"], store: store)
+        let decon = try run(["decontaminate", "--dataset", "leaky", "--against", "math500", "--json"], store: store)
+        #expect(decon.json["flagged"] as? Int == 1)
+        let match = (decon.json["matches"] as? [[String: Any]])?.first ?? [:]
+        let id = match["example_id"] as? Int ?? 0
+        let show = try run(["show", "\(id)"], store: store)
+        #expect(show.stdout.contains("matches math500"))
+        #expect(show.stdout.components(separatedBy: "Convert the point $(0,3)$").count == 3)
+    }
+
+    @Test func unknownDatasetIsAClearError() throws {
+        let result = try run(["dedup", "--dataset", "nope"], store: freshStore())
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no dataset named 'nope'"))
+    }
+}
