@@ -1,3 +1,4 @@
+import Foundation
 import Store
 
 /// Finds exact and near duplicates among examples and groups them into clusters.
@@ -28,11 +29,9 @@ public struct Deduplicator: Sendable {
     public struct Document: Sendable {
         public let id: Int64
         public let text: String
-        public let normHash: String
-        public init(id: Int64, text: String, normHash: String) {
+        public init(id: Int64, text: String) {
             self.id = id
             self.text = text
-            self.normHash = normHash
         }
     }
 
@@ -40,32 +39,42 @@ public struct Deduplicator: Sendable {
     public func clusters(_ documents: [Document], progress: (Int) -> Void = { _ in }) -> [DuplicateCluster] {
         let n = documents.count
         var sets = UnionFind(count: n)
-        // Exact duplicates.
-        var firstByHash: [String: Int] = [:]
-        for (i, doc) in documents.enumerated() {
-            if let j = firstByHash[doc.normHash] { sets.union(i, j) } else { firstByHash[doc.normHash] = i }
+        let hashed = fingerprints(documents, progress: progress)
+        // Exact duplicates share their canonical token sequence.
+        var firstByKey: [ExactKey: Int] = [:]
+        for i in 0..<n {
+            if let j = firstByKey[hashed[i].exact] { sets.union(i, j) } else { firstByKey[hashed[i].exact] = i }
         }
-        // Near duplicates among documents long enough to compare.
-        var shingles = [[UInt64]](repeating: [], count: n)
-        var buckets = [[UInt64: [Int32]]](repeating: [:], count: banding.bands)
-        for (i, doc) in documents.enumerated() {
-            if i % 1000 == 0 { progress(i) }
-            let tokens = TextNormalizer.tokens(doc.text)
-            guard TextNormalizer.wordCount(tokens) >= Deduplicator.minimumWords else { continue }
-            shingles[i] = Shingles.ngrams(tokens.map(Shingles.tokenHash), n: Deduplicator.shingleSize)
-            let signature = hasher.signature(shingles[i])
-            for band in 0..<banding.bands { buckets[band][banding.key(signature, band: band), default: []].append(Int32(i)) }
+        // Near duplicates: one (band key, document) list per band, sorted so that colliding documents sit
+        // next to each other; each colliding pair is confirmed by its real Jaccard similarity.
+        var shingleSets = [[UInt64]?](repeating: nil, count: n)
+        func shingles(_ i: Int) -> [UInt64] {
+            if let set = shingleSets[i] { return set }
+            var set = hashed[i].shingles
+            Shingles.sortUnique(&set)
+            shingleSets[i] = set
+            return set
         }
         var checked = Set<UInt64>()
-        for band in buckets {
-            for (_, members) in band where members.count > 1 {
-                for x in 0..<members.count {
-                    for y in (x + 1)..<members.count {
-                        let i = Int(members[x]), j = Int(members[y])
-                        guard checked.insert(UInt64(i) << 32 | UInt64(j)).inserted, sets.find(i) != sets.find(j) else { continue }
-                        if Shingles.jaccard(shingles[i], shingles[j]) >= threshold { sets.union(i, j) }
+        for band in 0..<banding.bands {
+            var keys: [(key: UInt64, doc: Int32)] = []
+            keys.reserveCapacity(n)
+            for i in 0..<n where !hashed[i].signature.isEmpty {
+                keys.append((banding.key(hashed[i].signature, band: band), Int32(i)))
+            }
+            keys.sort { $0.key < $1.key }
+            var start = 0
+            while start < keys.count {
+                var end = start + 1
+                while end < keys.count && keys[end].key == keys[start].key { end += 1 }
+                for x in start..<end {
+                    for y in (x + 1)..<end {
+                        let i = Int(min(keys[x].doc, keys[y].doc)), j = Int(max(keys[x].doc, keys[y].doc))
+                        guard sets.find(i) != sets.find(j), checked.insert(UInt64(i) << 32 | UInt64(j)).inserted else { continue }
+                        if Shingles.jaccard(shingles(i), shingles(j)) >= threshold { sets.union(i, j) }
                     }
                 }
+                start = end
             }
         }
         // Gather clusters of two or more.
@@ -74,14 +83,72 @@ public struct Deduplicator: Sendable {
         return groups.values.filter { $0.count > 1 }.map { members in
             let sorted = members.sorted { documents[$0].id < documents[$1].id }
             let rep = sorted[0]
-            let exact = sorted.allSatisfy { documents[$0].normHash == documents[rep].normHash }
+            let exact = sorted.allSatisfy { hashed[$0].exact == hashed[rep].exact }
             return DuplicateCluster(
                 kind: exact ? .exact : .near, threshold: exact ? 1 : threshold, representativeID: documents[rep].id,
                 members: sorted.map { i in
-                    let same = documents[i].normHash == documents[rep].normHash
-                    return .init(exampleID: documents[i].id, similarity: same ? 1 : Shingles.jaccard(shingles[i], shingles[rep]))
+                    let same = hashed[i].exact == hashed[rep].exact
+                    return .init(exampleID: documents[i].id, similarity: same ? 1 : Shingles.jaccard(shingles(i), shingles(rep)))
                 })
         }.sorted { $0.representativeID < $1.representativeID }
+    }
+}
+
+extension Deduplicator {
+    /// What clustering needs of one document.
+    struct Fingerprint {
+        var exact = ExactKey()
+        /// Token n-gram hashes in text order (empty for documents too short to compare).
+        var shingles: [UInt64] = []
+        /// MinHash signature (empty for documents too short to compare).
+        var signature: [UInt32] = []
+    }
+
+    /// Tokenises and hashes every document, the costly part, split across the machine's cores.
+    func fingerprints(_ documents: [Document], progress: (Int) -> Void) -> [Fingerprint] {
+        var result = [Fingerprint](repeating: Fingerprint(), count: documents.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, documents.count / 1000))
+        result.withUnsafeMutableBufferPointer { out in
+            let target = SendableBuffer(out)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let range = (documents.count * w / workers)..<(documents.count * (w + 1) / workers)
+                for i in range {
+                    let (tokens, words) = TextNormalizer.analyze(documents[i].text)
+                    var f = Fingerprint(exact: ExactKey(tokens))
+                    if words >= Deduplicator.minimumWords {
+                        f.shingles = Shingles.rawNgrams(tokens, n: Deduplicator.shingleSize)
+                        f.signature = hasher.signature(f.shingles)
+                    }
+                    target.buffer[i] = f
+                }
+            }
+        }
+        progress(documents.count)
+        return result
+    }
+}
+
+/// A buffer whose disjoint parts are written by concurrent workers.
+private struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}
+
+/// 128 bits that identify a canonical token sequence (two independent folds of the token hashes).
+struct ExactKey: Hashable {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+
+    init() {}
+
+    init(_ tokens: [UInt64]) {
+        var h: UInt64 = 0x243F6A8885A308D3, l: UInt64 = 0x13198A2E03707344
+        for t in tokens {
+            h = Shingles.mix(h ^ t)
+            l = Shingles.mix(l &+ t &* 0x9E3779B97F4A7C15)
+        }
+        high = h ^ UInt64(tokens.count)
+        low = l
     }
 }
 

@@ -114,11 +114,11 @@ public final class Importer {
                                 imported: counts.imported, rejected: counts.rejected, skipped: counts.skipped, alreadyImported: false)
     }
 
-    /// The file's SHA-256, size and first non-space byte, in one streaming pass.
+    /// The file's SHA-256, size and first byte that is not white space or a byte-order mark.
     private func fingerprint(_ path: String) throws -> (String, Int, UInt8?) {
         var firstByte: UInt8?
-        let (sha, bytes) = try LineReader(path: path, maxLineBytes: 0).forEachLine { line in
-            if firstByte == nil { firstByte = line.bytes.first { ![0x20, 0x09, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } }
+        let (sha, bytes) = try LineReader.forEachChunk(path: path) { chunk in
+            if firstByte == nil { firstByte = chunk.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } }
         }
         return (sha, bytes, firstByte)
     }
@@ -130,33 +130,35 @@ public final class Importer {
     // MARK: - JSON Lines
 
     private func importJSONLines(_ path: String, options: ImportOptions, sink: RecordSink) throws -> String {
-        var mapper: RowMapper? = options.map.isEmpty ? nil : RowMapper(schema: .mapped, map: options.map)
-        var position = 0
-        _ = try LineReader(path: path).forEachLine { line in
-            var bytes = line.bytes
-            if line.number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
-            if let length = line.tooLongLength {
-                try sink.reject(line: line.number, field: nil,
-                                reason: "line is \(length) bytes, over the \(LineReader.defaultMaxLineBytes >> 20) MiB limit",
-                                raw: Array(bytes))
-                return
+        let schema = SchemaBox(options.map)
+        try pipelined(produce: { emit in
+            var position = 0
+            _ = try LineReader(path: path, hashing: false).forEachLine { line in
+                var bytes = line.bytes
+                if line.number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
+                let item: ImportItem
+                if let length = line.tooLongLength {
+                    item = .rejected(RejectedRow(line: line.number, field: nil,
+                                                 reason: "line is \(length) bytes, over the \(LineReader.defaultMaxLineBytes >> 20) MiB limit",
+                                                 raw: Array(bytes)))
+                } else if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    return   // blank line
+                } else if let bad = firstInvalidUTF8(bytes) {
+                    item = .rejected(RejectedRow(line: line.number, field: nil, reason: "invalid UTF-8 at byte \(bad + 1) of the line", raw: Array(bytes)))
+                } else {
+                    do throws(JSONParseError) {
+                        let value = try JSONParser.parse(bytes)
+                        item = schema.map(value, position: position, line: line.number, raw: bytes)
+                        if case .example = item { position += 1 }
+                    } catch {
+                        item = .rejected(RejectedRow(line: line.number, field: nil,
+                                                     reason: "invalid JSON at column \(error.offset + 1): \(error.message)", raw: Array(bytes)))
+                    }
+                }
+                guard emit(item) else { throw CancellationError() }
             }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }   // blank line
-            if let bad = firstInvalidUTF8(bytes) {
-                try sink.reject(line: line.number, field: nil, reason: "invalid UTF-8 at byte \(bad + 1) of the line", raw: Array(bytes))
-                return
-            }
-            let value: JSONValue
-            do throws(JSONParseError) {
-                value = try JSONParser.parse(bytes)
-            } catch {
-                try sink.reject(line: line.number, field: nil, reason: "invalid JSON at column \(error.offset + 1): \(error.message)", raw: Array(bytes))
-                return
-            }
-            try sink.accept(value, position: position, line: line.number, raw: bytes, mapper: &mapper, map: options.map)
-            position += 1
-        }
-        return mapper?.schema.rawValue ?? "unknown"
+        }, consume: sink.take)
+        return schema.name
     }
 
     // MARK: - JSON array
@@ -164,27 +166,67 @@ public final class Importer {
     private func importJSONArray(_ path: String, options: ImportOptions, sink: RecordSink) throws -> String {
         var data = try readWholeFile(path)
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
-        var mapper: RowMapper? = options.map.isEmpty ? nil : RowMapper(schema: .mapped, map: options.map)
-        try data.withUnsafeBufferPointer { buffer in
-            var lines = LineCounter(buffer)
-            if let bad = firstInvalidUTF8(buffer) {
-                throw ImportError.malformed(path: path, line: lines.line(at: bad), reason: "invalid UTF-8 byte (the file must be UTF-8)")
-            }
-            var parser = JSONParser(buffer)
-            var position = 0
-            do {
-                try parser.parseArrayElements { range, value in
-                    let line = lines.line(at: range.lowerBound)
-                    try sink.accept(value, position: position, line: line, raw: UnsafeBufferPointer(rebasing: buffer[range]),
-                                    mapper: &mapper, map: options.map)
-                    position += 1
+        let bytes = data
+        let schema = SchemaBox(options.map)
+        try pipelined(produce: { emit in
+            try bytes.withUnsafeBufferPointer { buffer in
+                var lines = LineCounter(buffer)
+                if let bad = firstInvalidUTF8(buffer) {
+                    throw ImportError.malformed(path: path, line: lines.line(at: bad), reason: "invalid UTF-8 byte (the file must be UTF-8)")
                 }
-            } catch let error as JSONParseError {
-                throw ImportError.malformed(path: path, line: lines.line(at: error.offset),
-                                            reason: "invalid JSON: \(error.message) (a broken JSON array cannot be read past this point; nothing of the file was imported)")
+                var parser = JSONParser(buffer)
+                var position = 0
+                do {
+                    try parser.parseArrayElements { range, value in
+                        let item = schema.map(value, position: position, line: lines.line(at: range.lowerBound),
+                                              raw: UnsafeBufferPointer(rebasing: buffer[range]))
+                        if case .example = item { position += 1 }
+                        guard emit(item) else { throw CancellationError() }
+                    }
+                } catch let error as JSONParseError {
+                    throw ImportError.malformed(path: path, line: lines.line(at: error.offset),
+                                                reason: "invalid JSON: \(error.message) (a broken JSON array cannot be read past this point; nothing of the file was imported)")
+                }
             }
+        }, consume: sink.take)
+        return schema.name
+    }
+}
+
+/// What a reader hands over for one row.
+enum ImportItem: Sendable {
+    case example(ExampleDraft)
+    case rejected(RejectedRow)
+}
+
+/// The row mapper of one file, chosen from its first object unless `--map` names the fields.
+final class SchemaBox: @unchecked Sendable {
+    private let map: FieldMap
+    private var mapper: RowMapper?
+
+    init(_ map: FieldMap) {
+        self.map = map
+        mapper = map.isEmpty ? nil : RowMapper(schema: .mapped, map: map)
+    }
+
+    var name: String { mapper?.schema.rawValue ?? "unknown" }
+
+    /// Maps one parsed JSON row to an example or a rejected row.
+    func map(_ value: JSONValue, position: Int, line: Int, raw: UnsafeBufferPointer<UInt8>) -> ImportItem {
+        guard case .object(let object) = value else {
+            return .rejected(RejectedRow(line: line, field: nil, reason: "expected a JSON object, got \(value.typeName)", raw: Array(raw)))
         }
-        return mapper?.schema.rawValue ?? "unknown"
+        if mapper == nil {
+            guard let schema = RowSchema.detect(object) else {
+                return .rejected(RejectedRow(line: line, field: nil, reason: "unrecognised row layout (keys: \(object.keys.joined(separator: ", "))); name the fields with --map problem=F,answer=F", raw: Array(raw)))
+            }
+            mapper = RowMapper(schema: schema, map: map)
+        }
+        do throws(RowError) {
+            return .example(try mapper!.example(from: object, position: position, line: line))
+        } catch {
+            return .rejected(RejectedRow(line: line, field: error.field, reason: error.reason, raw: Array(raw)))
+        }
     }
 }
 
@@ -217,6 +259,13 @@ final class RecordSink {
         tick()
     }
 
+    func take(_ item: ImportItem) throws {
+        switch item {
+        case .example(let example): try add(example)
+        case .rejected(let row): try reject(line: row.line, field: row.field, reason: row.reason, raw: row.raw)
+        }
+    }
+
     func skip() {
         writer.skip()
     }
@@ -224,27 +273,6 @@ final class RecordSink {
     private func tick() {
         done += 1
         if done % 1000 == 0 { onProgress(done) }
-    }
-
-    /// Maps one parsed JSON row, detecting the schema on the first object when no map is given.
-    func accept(_ value: JSONValue, position: Int, line: Int, raw: UnsafeBufferPointer<UInt8>,
-                mapper: inout RowMapper?, map: FieldMap) throws {
-        guard case .object(let object) = value else {
-            try reject(line: line, field: nil, reason: "expected a JSON object, got \(value.typeName)", raw: Array(raw))
-            return
-        }
-        if mapper == nil {
-            guard let schema = RowSchema.detect(object) else {
-                try reject(line: line, field: nil, reason: "unrecognised row layout (keys: \(object.keys.joined(separator: ", "))); name the fields with --map problem=F,answer=F", raw: Array(raw))
-                return
-            }
-            mapper = RowMapper(schema: schema, map: map)
-        }
-        do {
-            try add(mapper!.example(from: object, position: position, line: line))
-        } catch let error as RowError {
-            try reject(line: line, field: error.field, reason: error.reason, raw: Array(raw))
-        }
     }
 }
 

@@ -21,18 +21,21 @@ public struct LineReader {
     public let path: String
     public var maxLineBytes: Int
     public var chunkBytes = 4 << 20
+    /// Whether to compute the file's SHA-256 on the way.
+    public var hashing: Bool
 
-    public init(path: String, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
+    public init(path: String, maxLineBytes: Int = LineReader.defaultMaxLineBytes, hashing: Bool = true) {
         self.path = path
         self.maxLineBytes = maxLineBytes
+        self.hashing = hashing
     }
 
-    /// Calls `body` with every line; returns the file's SHA-256 and size.
+    /// Calls `body` with every line; returns the file's SHA-256 (empty when not hashing) and size.
     public func forEachLine(_ body: (Line) throws -> Void) throws -> (sha256: String, bytes: Int) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var hasher = SHA256()
+        let hasher: SHA256? = hashing ? SHA256() : nil
         var total = 0
         var lineNumber = 1
         var pending: [UInt8] = []        // the start of a line that continues in the next chunk
@@ -65,7 +68,7 @@ public struct LineReader {
             }
             if n == 0 { break }
             let data = UnsafeBufferPointer(rebasing: chunk[0..<n])
-            hasher.update(data)
+            hasher?.update(UnsafeRawBufferPointer(data))
             total += n
             var start = 0
             while start < n {
@@ -88,6 +91,33 @@ public struct LineReader {
         }
         if pendingLength > 0 {
             try pending.withUnsafeBufferPointer { try emit($0, fullLength: pendingLength) }
+        }
+        return (hasher?.hexDigest() ?? "", total)
+    }
+}
+
+extension LineReader {
+    /// Calls `body` with each chunk of the file; returns its SHA-256 and size.
+    public static func forEachChunk(path: String, chunkBytes: Int = 4 << 20,
+                                    _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> (sha256: String, bytes: Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let hasher = SHA256()
+        let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkBytes)
+        defer { chunk.deallocate() }
+        var total = 0
+        while true {
+            let n = read(fd, chunk.baseAddress, chunkBytes)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            let data = UnsafeBufferPointer(rebasing: chunk[0..<n])
+            hasher.update(UnsafeRawBufferPointer(data))
+            try body(data)
+            total += n
         }
         return (hasher.hexDigest(), total)
     }

@@ -2,51 +2,48 @@ import Foundation
 
 /// MinHash signatures and LSH banding for near-duplicate candidates.
 ///
-/// Each of `permutations` hash functions is `(a * x + b) mod (2^61 - 1)` with seeded random `a`, `b`, the
-/// family datasketch uses, so signatures estimate Jaccard similarity the same way. Candidates that share
-/// a band are confirmed by their real Jaccard similarity; the signature only proposes.
+/// Permutation `i` maps a shingle hash `x` to `fmix32(x₃₂ ⊕ sᵢ)`, MurmurHash3's 32-bit finaliser over the
+/// shingle's high 32 bits keyed by a seeded random `sᵢ`: independent, well-mixed 32-bit values per
+/// permutation (datasketch's `(a·x + b) mod (2⁶¹ − 1)` serves the same purpose), computed eight
+/// permutations at a time in vector registers. Candidates that share a band are confirmed by their real
+/// Jaccard similarity over the full 64-bit shingle sets; the signature only proposes.
 public struct MinHasher: Sendable {
-    static let prime: UInt64 = (1 << 61) - 1
     public let permutations: Int
-    private let a: [UInt64]
-    private let b: [UInt64]
+    private let seeds: [SIMD8<UInt32>]
 
+    /// - Parameter permutations: a multiple of 8.
     public init(permutations: Int = 128, seed: UInt64 = 1) {
+        precondition(permutations > 0 && permutations % 8 == 0, "permutations must be a positive multiple of 8")
         self.permutations = permutations
         var rng = SplitMix64(seed: seed)
-        a = (0..<permutations).map { _ in 1 + rng.next() % (MinHasher.prime - 1) }
-        b = (0..<permutations).map { _ in rng.next() % MinHasher.prime }
+        seeds = (0..<(permutations / 8)).map { _ in
+            SIMD8<UInt32>((0..<8).map { _ in UInt32(truncatingIfNeeded: rng.next()) })
+        }
     }
 
-    /// The signature of a set of shingle hashes (all `UInt64.max` for an empty set).
-    public func signature(_ shingles: [UInt64]) -> [UInt64] {
-        var sig = [UInt64](repeating: .max, count: permutations)
-        sig.withUnsafeMutableBufferPointer { s in
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    for shingle in shingles {
-                        let x = shingle % MinHasher.prime
-                        for i in 0..<permutations {
-                            let v = MinHasher.mulmod(a[i], x, b[i])
-                            if v < s[i] { s[i] = v }
-                        }
+    /// The signature of a set of shingle hashes (all `UInt32.max` for an empty set).
+    public func signature(_ shingles: [UInt64]) -> [UInt32] {
+        var minima = [SIMD8<UInt32>](repeating: SIMD8(repeating: .max), count: seeds.count)
+        minima.withUnsafeMutableBufferPointer { m in
+            seeds.withUnsafeBufferPointer { s in
+                for x in shingles {
+                    let key = SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: x >> 32))
+                    for k in 0..<s.count {
+                        var v = key ^ s[k]
+                        v ^= v &>> 16
+                        v &*= 0x85EB_CA6B
+                        v ^= v &>> 13
+                        v &*= 0xC2B2_AE35
+                        v ^= v &>> 16
+                        m[k] = pointwiseMin(m[k], v)
                     }
                 }
             }
         }
-        return sig
-    }
-
-    /// (a * x + b) mod 2^61-1 without overflow.
-    @inline(__always)
-    static func mulmod(_ a: UInt64, _ x: UInt64, _ b: UInt64) -> UInt64 {
-        let (high, low) = a.multipliedFullWidth(by: x)
-        // 2^64 = 8 (mod p): fold the 128-bit product.
-        var r = (low & prime) + (low >> 61) + (high << 3)
-        r = (r & prime) + (r >> 61)
-        r = r &+ b
-        r = (r & prime) + (r >> 61)
-        return r >= prime ? r - prime : r
+        var signature = [UInt32]()
+        signature.reserveCapacity(permutations)
+        for block in minima { for lane in 0..<8 { signature.append(block[lane]) } }
+        return signature
     }
 }
 
@@ -93,9 +90,9 @@ public struct LSHBanding: Equatable, Sendable {
 
     /// The bucket key of band `band` of a signature.
     @inline(__always)
-    public func key(_ signature: [UInt64], band: Int) -> UInt64 {
+    public func key(_ signature: [UInt32], band: Int) -> UInt64 {
         var h: UInt64 = UInt64(band) &* 0x9E3779B97F4A7C15
-        for i in (band * rows)..<((band + 1) * rows) { h = Shingles.mix(h ^ signature[i]) }
+        for i in (band * rows)..<((band + 1) * rows) { h = Shingles.mix(h ^ UInt64(signature[i])) }
         return h
     }
 }

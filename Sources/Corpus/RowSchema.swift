@@ -91,8 +91,8 @@ public struct RowMapper: Sendable {
                 throw RowError(field: "prompt", "no message with string 'content'")
             }
             problem = content
-            if problem.hasSuffix(RowMapper.verlInstruction) {
-                problem = String(problem.dropLast(RowMapper.verlInstruction.count))
+            if let stripped = RowMapper.removingSuffix(RowMapper.verlInstruction, from: content) {
+                problem = stripped
                 extra.append(("instruction", .string(String(RowMapper.verlInstruction.dropFirst()))))
             }
             guard let reward = row["reward_model"]?.objectValue else {
@@ -142,7 +142,7 @@ public struct RowMapper: Sendable {
         if let path = map.solution { solution = lookup(row, path)?.stringValue; consumed.insert(topKey(path)) }
         if let path = map.index { index = lookup(row, path)?.scalarText }
 
-        guard !problem.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard problem.utf8.contains(where: { !TextNormalizer.isSpace($0) }) else {
             throw RowError(field: map.problem ?? "problem", "the problem text is empty")
         }
         var metadata = JSONObject()
@@ -151,6 +151,13 @@ public struct RowMapper: Sendable {
         return ExampleDraft(position: position, line: line, sourceIndex: index, problem: problem, answer: answer,
                             solution: solution, metadata: JSONValue.object(metadata).serialized,
                             normHash: TextNormalizer.hash(problem))
+    }
+
+    /// `text` without `suffix`, compared byte for byte; nil when it does not end so.
+    static func removingSuffix(_ suffix: String, from text: String) -> String? {
+        let t = text.utf8, s = suffix.utf8
+        guard t.count >= s.count, t.suffix(s.count).elementsEqual(s) else { return nil }
+        return String(decoding: t.prefix(t.count - s.count), as: UTF8.self)
     }
 
     private func topKey(_ path: String) -> String { String(path.split(separator: ".").first ?? "") }

@@ -4,13 +4,13 @@ extension Deduplicator {
     /// Clusters the examples of `datasets` and stores the clusters (replacing earlier ones touching them).
     public func run(store: Store, datasets: [DatasetRecord], progress: (Int) -> Void = { _ in }) throws -> [DuplicateCluster] {
         var documents: [Document] = []
-        try store.forEachExample(datasetIDs: datasets.map(\.id)) { e in
-            documents.append(Document(id: e.id, text: e.problem, normHash: e.normHash))
+        try store.forEachProblem(datasetIDs: datasets.map(\.id)) { id, problem in
+            documents.append(Document(id: id, text: problem))
         }
         documents.sort { $0.id < $1.id }
         let found = clusters(documents, progress: progress)
-        try store.replaceClusters(touching: datasets.map(\.id), with: found)
-        return try store.clusters(datasetIDs: datasets.map(\.id))
+        return try store.replaceClusters(touching: datasets.map(\.id), with: found)
+            .sorted { ($0.members.count, -$0.id) > ($1.members.count, -$1.id) }
     }
 }
 

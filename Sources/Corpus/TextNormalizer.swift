@@ -26,105 +26,171 @@ public enum TextNormalizer {
         "\\mbox": "\\text", "\\textrm": "\\text", "\\mathrm": "\\text", "\\operatorname": "\\text",
     ]
 
-    /// The canonical tokens of `text`, case kept.
-    public static func tokens(_ text: String) -> [Substring] {
-        let folded = nfkc(text)
-        var result: [Substring] = []
-        result.reserveCapacity(folded.utf8.count / 3)
-        let scalars = folded.unicodeScalars
-        var i = scalars.startIndex
-        let end = scalars.endIndex
-        while i < end {
-            let c = scalars[i]
-            if c.properties.isWhitespace || c == "$" || c == "~" {
-                i = scalars.index(after: i)
-            } else if c == "\\" {
-                let next = scalars.index(after: i)
-                guard next < end else { i = next; continue }
-                if isLetter(scalars[next]) {
-                    var j = next
-                    while j < end, isASCIILetter(scalars[j]) { j = scalars.index(after: j) }
-                    if j == next { j = scalars.index(after: j) }
-                    let command = Substring(scalars[i..<j])
-                    if let alias = commandAliases[String(command)] {
-                        result.append(Substring(alias))
-                    } else if !droppedCommands.contains(String(command)) {
-                        result.append(command)
+    /// A token's kind: words and numbers count as words for the short-problem rule.
+    public enum TokenKind { case word, number, command, symbol }
+
+    /// Calls `body` with each canonical token's UTF-8 bytes and kind, in order.
+    public static func forEachToken(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, TokenKind) -> Void) {
+        var folded = nfkc(text)
+        folded.withUTF8 { s in
+            let n = s.count
+            var i = 0
+            while i < n {
+                let c = s[i]
+                if c < 0x80 {
+                    if isSpace(c) || c == UInt8(ascii: "$") || c == UInt8(ascii: "~") { i += 1; continue }
+                    if c == UInt8(ascii: "\\") {
+                        i = command(s, at: i, body)
+                        continue
                     }
-                    i = j
-                } else {
-                    // \, \; \! \: \  (spacing), \( \) \[ \] (delimiters), \\ (line break): dropped;
-                    // other escaped symbols (\{ \} \% \$ \#) are tokens.
-                    let symbol = scalars[next]
-                    if ",;!: ()[]\\>".unicodeScalars.contains(symbol) || symbol.properties.isWhitespace {
-                        // dropped
-                    } else {
-                        result.append(Substring(scalars[i..<scalars.index(after: next)]))
+                    if isASCIILetter(c) {
+                        let end = wordEnd(s, from: i)
+                        body(UnsafeBufferPointer(rebasing: s[i..<end]), .word)
+                        i = end
+                        continue
                     }
-                    i = scalars.index(after: next)
+                    if isDigit(c) {
+                        var j = i + 1
+                        while j < n, isDigit(s[j]) || (s[j] == UInt8(ascii: ".") && j + 1 < n && isDigit(s[j + 1])) { j += 1 }
+                        body(UnsafeBufferPointer(rebasing: s[i..<j]), .number)
+                        i = j
+                        continue
+                    }
+                    body(UnsafeBufferPointer(rebasing: s[i..<(i + 1)]), .symbol)
+                    i += 1
+                    continue
                 }
-            } else if isLetter(c) {
-                var j = scalars.index(after: i)
-                while j < end, isLetter(scalars[j]) || scalars[j] == "'" && j < end && nextIsLetter(scalars, j) {
-                    j = scalars.index(after: j)
+                // Non-ASCII: decode one scalar.
+                let (scalar, length) = decode(s, at: i)
+                if scalar.properties.isWhitespace { i += length; continue }
+                if scalar.properties.isAlphabetic {
+                    let end = wordEnd(s, from: i)
+                    body(UnsafeBufferPointer(rebasing: s[i..<end]), .word)
+                    i = end
+                    continue
                 }
-                result.append(Substring(scalars[i..<j]))
-                i = j
-            } else if isDigit(c) {
-                var j = scalars.index(after: i)
-                while j < end {
-                    if isDigit(scalars[j]) { j = scalars.index(after: j); continue }
-                    if scalars[j] == ".", nextIsDigit(scalars, j) { j = scalars.index(after: j); continue }
-                    break
-                }
-                result.append(Substring(scalars[i..<j]))
-                i = j
-            } else {
-                let j = scalars.index(after: i)
-                result.append(Substring(scalars[i..<j]))
-                i = j
+                body(UnsafeBufferPointer(rebasing: s[i..<(i + length)]), .symbol)
+                i += length
             }
         }
+    }
+
+    /// Handles a backslash at `i`: a command (aliased or dropped) or an escaped symbol; returns the next index.
+    private static func command(_ s: UnsafeBufferPointer<UInt8>, at i: Int,
+                                _ body: (UnsafeBufferPointer<UInt8>, TokenKind) -> Void) -> Int {
+        let n = s.count
+        guard i + 1 < n else { return i + 1 }
+        var j = i + 1
+        while j < n, isASCIILetter(s[j]) { j += 1 }
+        if j > i + 1 {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: s[i..<j]), as: UTF8.self)
+            if let alias = commandAliases[name] {
+                var a = alias
+                a.withUTF8 { body($0, .command) }
+            } else if !droppedCommands.contains(name) {
+                body(UnsafeBufferPointer(rebasing: s[i..<j]), .command)
+            }
+            return j
+        }
+        // \, \; \! \: \> and "\ " (spacing), \( \) \[ \] (delimiters), \\ (line break): dropped;
+        // other escaped symbols (\{ \} \% \$ \#) are tokens.
+        let next = s[i + 1]
+        switch next {
+        case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "!"), UInt8(ascii: ":"), UInt8(ascii: ">"),
+             UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\\"):
+            return i + 2
+        default:
+            if isSpace(next) { return i + 2 }
+            let length = next < 0x80 ? 1 : decode(s, at: i + 1).1
+            body(UnsafeBufferPointer(rebasing: s[i..<(i + 1 + length)]), .symbol)
+            return i + 1 + length
+        }
+    }
+
+    /// The end of a word starting at `i`: letters (any script), with apostrophes between letters.
+    private static func wordEnd(_ s: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        var j = i
+        let n = s.count
+        while j < n {
+            let c = s[j]
+            if c < 0x80 {
+                if isASCIILetter(c) { j += 1; continue }
+                if c == UInt8(ascii: "'"), j + 1 < n, j > i, isASCIILetter(s[j + 1]) { j += 1; continue }
+                break
+            }
+            let (scalar, length) = decode(s, at: j)
+            guard scalar.properties.isAlphabetic else { break }
+            j += length
+        }
+        return j
+    }
+
+    /// The canonical tokens of `text`, case kept.
+    public static func tokens(_ text: String) -> [String] {
+        var result: [String] = []
+        forEachToken(text) { bytes, _ in result.append(String(decoding: bytes, as: UTF8.self)) }
         return result
     }
 
     /// The normalised text: tokens joined by single spaces.
     public static func normalize(_ text: String) -> String {
-        tokens(text).joined(separator: " ")
+        String(decoding: normalizedBytes(text), as: UTF8.self)
+    }
+
+    static func normalizedBytes(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        forEachToken(text) { bytes, _ in
+            if !out.isEmpty { out.append(0x20) }
+            out.append(contentsOf: bytes)
+        }
+        return out
     }
 
     /// The hash that identifies exact duplicates: 128 bits of SHA-256 of the normalised text, as hex.
     public static func hash(_ text: String) -> String {
-        String(SHA256.hex(of: normalize(text).utf8).prefix(32))
+        String(SHA256.hex(of: normalizedBytes(text)).prefix(32))
     }
 
-    /// The number of words (letter or digit runs) in `text`, used to tell very short problems apart.
-    public static func wordCount(_ tokens: [Substring]) -> Int {
-        tokens.reduce(0) { count, token in
-            guard let first = token.unicodeScalars.first else { return count }
-            return count + (isLetter(first) || isDigit(first) ? 1 : 0)
+    /// What deduplication needs of a text in one pass: its token hashes and its number of words.
+    public static func analyze(_ text: String) -> (tokenHashes: [UInt64], words: Int) {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(text.utf8.count / 3)
+        var words = 0
+        forEachToken(text) { bytes, kind in
+            hashes.append(Shingles.tokenHash(bytes))
+            if kind == .word || kind == .number { words += 1 }
         }
+        return (hashes, words)
     }
 
     static func nfkc(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
-        return text.precomposedStringWithCompatibilityMapping
+        var copy = text
+        let ascii = copy.withUTF8 { bytes in
+            var i = 0
+            while i + 8 <= bytes.count {
+                let word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 { return false }
+                i += 8
+            }
+            while i < bytes.count { if bytes[i] >= 0x80 { return false }; i += 1 }
+            return true
+        }
+        return ascii ? copy : text.precomposedStringWithCompatibilityMapping
     }
 
-    @inline(__always) static func isASCIILetter(_ c: UnicodeScalar) -> Bool {
-        (c.value >= 65 && c.value <= 90) || (c.value >= 97 && c.value <= 122)
+    /// Decodes the scalar at `i` of valid UTF-8 (strings are valid by construction).
+    @inline(__always)
+    private static func decode(_ s: UnsafeBufferPointer<UInt8>, at i: Int) -> (UnicodeScalar, Int) {
+        let b = s[i]
+        let length = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+        guard i + length <= s.count else { return ("\u{FFFD}", 1) }
+        var v = UInt32(b) & (0xFF >> UInt32(length + 1))
+        for k in 1..<length { v = v << 6 | UInt32(s[i + k] & 0x3F) }
+        return (UnicodeScalar(v) ?? "\u{FFFD}", length)
     }
-    @inline(__always) static func isLetter(_ c: UnicodeScalar) -> Bool {
-        c.value < 128 ? isASCIILetter(c) : c.properties.isAlphabetic
-    }
-    @inline(__always) static func isDigit(_ c: UnicodeScalar) -> Bool { c.value >= 48 && c.value <= 57 }
 
-    private static func nextIsDigit(_ s: String.UnicodeScalarView, _ i: String.UnicodeScalarView.Index) -> Bool {
-        let n = s.index(after: i)
-        return n < s.endIndex && isDigit(s[n])
-    }
-    private static func nextIsLetter(_ s: String.UnicodeScalarView, _ i: String.UnicodeScalarView.Index) -> Bool {
-        let n = s.index(after: i)
-        return n < s.endIndex && isLetter(s[n])
-    }
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+    @inline(__always) static func isASCIILetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 }

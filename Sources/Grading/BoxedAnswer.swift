@@ -69,8 +69,19 @@ public enum BoxedAnswer {
 public enum HashAnswer {
     /// The text after the last `####`, trimmed, with thousands separators removed; nil when absent.
     public static func last(in text: String) -> String? {
-        guard let range = text.range(of: "####", options: .backwards) else { return nil }
-        let answer = text[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
-        return answer.isEmpty ? nil : answer.replacingOccurrences(of: ",", with: "")
+        let bytes = Array(text.utf8)
+        var i = bytes.count - 4
+        while i >= 0 {
+            if bytes[i] == UInt8(ascii: "#"), bytes[i + 1] == UInt8(ascii: "#"), bytes[i + 2] == UInt8(ascii: "#"),
+               bytes[i + 3] == UInt8(ascii: "#") {
+                let answer = bytes[(i + 4)...].filter { $0 != UInt8(ascii: ",") }
+                let trimmed = answer.drop { isSpace($0) }.reversed().drop { isSpace($0) }.reversed()
+                return trimmed.isEmpty ? nil : String(decoding: Array(trimmed), as: UTF8.self)
+            }
+            i -= 1
+        }
+        return nil
     }
+
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
 }

@@ -30,8 +30,10 @@ public struct DuplicateCluster: Equatable, Sendable {
 }
 
 extension Store {
-    /// Replaces the clusters that touch any of `datasetIDs` with `clusters`, in one transaction.
-    public func replaceClusters(touching datasetIDs: [Int64], with clusters: [DuplicateCluster]) throws {
+    /// Replaces the clusters that touch any of `datasetIDs` with `clusters`, in one transaction; returns
+    /// them with their new ids.
+    @discardableResult
+    public func replaceClusters(touching datasetIDs: [Int64], with clusters: [DuplicateCluster]) throws -> [DuplicateCluster] {
         try db.transaction {
             let placeholders = Array(repeating: "?", count: datasetIDs.count).joined(separator: ",")
             try db.execute("""
@@ -44,13 +46,15 @@ extension Store {
             let insertMember = try db.prepare(
                 "INSERT INTO cluster_members (cluster_id, example_id, similarity) VALUES (?, ?, ?)")
             let now = Store.timestamp()
-            for cluster in clusters {
+            return try clusters.map { cluster in
                 try insertCluster.run([.text(cluster.kind.rawValue), .real(cluster.threshold),
                                        .integer(cluster.representativeID), .text(now)])
                 let clusterID = db.lastInsertRowID
                 for member in cluster.members {
                     try insertMember.run([.integer(clusterID), .integer(member.exampleID), .real(member.similarity)])
                 }
+                return DuplicateCluster(id: clusterID, kind: cluster.kind, threshold: cluster.threshold,
+                                        representativeID: cluster.representativeID, members: cluster.members)
             }
         }
     }

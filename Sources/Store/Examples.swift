@@ -163,6 +163,30 @@ extension Store {
         }
     }
 
+    /// Calls `body` with the id and problem text of every example of the datasets, in id order.
+    public func forEachProblem(datasetIDs: [Int64], _ body: (Int64, String) throws -> Void) throws {
+        let placeholders = Array(repeating: "?", count: datasetIDs.count).joined(separator: ",")
+        try db.prepare("SELECT id, problem FROM examples WHERE dataset_id IN (\(placeholders)) ORDER BY id")
+            .forEach(datasetIDs.map { .integer($0) }) { s in
+                guard case .integer(let id) = s.value(at: 0) else { return }
+                try body(id, s.value(at: 1).string ?? "")
+            }
+    }
+
+    /// Where each example of the given datasets comes from: dataset name, source index and position.
+    public func exampleLabels(datasetIDs: [Int64]) throws -> [Int64: (dataset: String, sourceIndex: String?, position: Int)] {
+        let placeholders = Array(repeating: "?", count: datasetIDs.count).joined(separator: ",")
+        var labels: [Int64: (dataset: String, sourceIndex: String?, position: Int)] = [:]
+        try db.prepare("""
+            SELECT e.id, d.name, e.source_index, e.position FROM examples e JOIN datasets d ON d.id = e.dataset_id
+            WHERE e.dataset_id IN (\(placeholders))
+            """).forEach(datasetIDs.map { .integer($0) }) { s in
+            guard case .integer(let id) = s.value(at: 0) else { return }
+            labels[id] = (s.value(at: 1).string ?? "", s.value(at: 2).string, s.value(at: 3).int ?? 0)
+        }
+        return labels
+    }
+
     /// Every example of the given datasets, in dataset then source order.
     public func examples(datasetIDs: [Int64]) throws -> [ExampleRecord] {
         var result: [ExampleRecord] = []

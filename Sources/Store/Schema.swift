@@ -40,9 +40,9 @@ public enum Schema {
                 norm_hash      TEXT NOT NULL,      -- hash of the normalised problem text
                 UNIQUE (file_id, position)
             );
+            -- Only the index every query needs. Indexes on norm_hash or source_index (random order) would
+            -- cost a third of import time; dedup groups hashes in memory and joins scan one dataset.
             CREATE INDEX examples_dataset ON examples(dataset_id, position);
-            CREATE INDEX examples_norm_hash ON examples(norm_hash);
-            CREATE INDEX examples_source_index ON examples(dataset_id, source_index);
 
             -- Rows that could not be imported, kept verbatim so nothing is lost.
             CREATE TABLE rejected_rows (

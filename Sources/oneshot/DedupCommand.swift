@@ -34,9 +34,8 @@ struct Dedup: ParsableCommand {
         let progress = ProgressLine("hashing")
         let clusters = try deduplicator.run(store: store, datasets: chosen, progress: progress.update)
         progress.finish()
-        let members = try clusters.map { cluster in
-            try cluster.members.map { m in (m, try store.example(id: m.exampleID)) }
-        }
+        let labels = try store.exampleLabels(datasetIDs: chosen.map(\.id))
+        let members = clusters.map { cluster in cluster.members.map { m in (m, labels[m.exampleID]) } }
         if options.json {
             printJSON(.object(JSONObject([
                 "threshold": .double(threshold), "bands": .int(Int64(deduplicator.banding.bands)),
@@ -45,7 +44,7 @@ struct Dedup: ParsableCommand {
                     "kind": .string(cluster.kind.rawValue),
                     "representative_id": .int(cluster.representativeID),
                     "members": .array(members.map { m, e in .object(JSONObject([
-                        "dataset": .string(e?.datasetName ?? ""), "example_id": .int(m.exampleID),
+                        "dataset": .string(e?.dataset ?? ""), "example_id": .int(m.exampleID),
                         "source_index": e?.sourceIndex.map(JSONValue.string) ?? .null,
                         "similarity": .double(m.similarity),
                     ])) }),
@@ -60,8 +59,9 @@ struct Dedup: ParsableCommand {
         for (cluster, members) in zip(clusters, members).prefix(show) {
             print("\n[\(cluster.kind.rawValue)] \(cluster.members.count) members")
             for (m, e) in members {
-                let where_ = "\(e?.datasetName ?? "?")#\(e?.sourceIndex ?? String(e?.position ?? 0))"
-                print("  \(m.exampleID == cluster.representativeID ? "*" : " ") \(String(format: "%.2f", m.similarity))  id \(m.exampleID)  \(where_)  \(shorten(e?.problem ?? "", 70))")
+                let where_ = "\(e?.dataset ?? "?")#\(e?.sourceIndex ?? String(e?.position ?? 0))"
+                let problem = try store.example(id: m.exampleID)?.problem ?? ""
+                print("  \(m.exampleID == cluster.representativeID ? "*" : " ") \(String(format: "%.2f", m.similarity))  id \(m.exampleID)  \(where_)  \(shorten(problem, 70))")
             }
         }
     }

@@ -21,6 +21,9 @@ struct Export: ParsableCommand {
     @Flag(help: "Drop examples flagged by decontamination.")
     var clean = false
 
+    @Flag(help: "Add each problem's normalised token sequence (what dedup and decontamination compare).")
+    var normalized = false
+
     mutating func run() throws {
         let store = try options.open()
         guard let record = try store.datasets(named: [dataset]).first else { return }
@@ -35,7 +38,9 @@ struct Export: ParsableCommand {
         try store.forEachExample(datasetIDs: [record.id]) { e in
             if dropDuplicates.contains(e.id) { droppedDuplicates += 1; return }
             if dropContaminated.contains(e.id) { droppedContaminated += 1; return }
-            buffer += JSONValue.object(exampleJSON(e)).serialized + "\n"
+            var object = exampleJSON(e)
+            if normalized { object["normalized"] = .string(TextNormalizer.normalize(e.problem)) }
+            buffer += JSONValue.object(object).serialized + "\n"
             written += 1
             if buffer.utf8.count > 1 << 20 { handle.write(Data(buffer.utf8)); buffer = "" }
         }

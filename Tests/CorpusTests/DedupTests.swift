@@ -9,8 +9,8 @@ import Store
 
     @Test func minhashEstimatesJaccard() {
         let hasher = MinHasher(permutations: 256)
-        let a = (0..<200).map { UInt64($0) &* 0x9E3779B97F4A7C15 }
-        let b = Array(a[50...]) + (1000..<1050).map { UInt64($0) &* 0x9E3779B97F4A7C15 }   // J = 150/250
+        let a = (0..<200).map { Shingles.mix(UInt64($0)) }
+        let b = Array(a[50...]) + (1000..<1050).map { Shingles.mix(UInt64($0)) }   // J = 150/250
         let sa = hasher.signature(a), sb = hasher.signature(b)
         let estimate = Double(zip(sa, sb).filter { $0 == $1 }.count) / 256
         #expect(abs(estimate - 0.6) < 0.08)
@@ -28,7 +28,7 @@ import Store
     }
 
     private func docs(_ texts: [String]) -> [Deduplicator.Document] {
-        texts.enumerated().map { Deduplicator.Document(id: Int64($0.offset + 1), text: $0.element, normHash: TextNormalizer.hash($0.element)) }
+        texts.enumerated().map { Deduplicator.Document(id: Int64($0.offset + 1), text: $0.element) }
     }
 
     @Test func nearDuplicatesJoinButDifferentNumbersDoNot() {

@@ -12,7 +12,7 @@ import Testing
 
     @Test func streamingEqualsOneShot() {
         let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        var h = SHA256()
+        let h = SHA256()
         for chunk in stride(from: 0, to: bytes.count, by: 37) { h.update(bytes[chunk..<min(bytes.count, chunk + 37)]) }
         #expect(h.hexDigest() == SHA256.hex(of: bytes))
     }

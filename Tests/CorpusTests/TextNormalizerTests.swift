@@ -11,7 +11,7 @@ import Testing
 
     @Test func keepsNumbers() {
         #expect(TextNormalizer.hash("What is $2+3$?") != TextNormalizer.hash("What is $2+4$?"))
-        #expect(TextNormalizer.tokens("3.14 and 10").map(String.init) == ["3.14", "and", "10"])
+        #expect(TextNormalizer.tokens("3.14 and 10") == ["3.14", "and", "10"])
     }
 
     @Test func hashIsStable() {
