@@ -35,8 +35,11 @@ public struct Deduplicator: Sendable {
         }
     }
 
-    /// The clusters among `documents` (ids in ascending import order; the first member represents).
+    /// The clusters among `documents`; the member with the smallest id (the earliest imported)
+    /// represents each cluster.
     public func clusters(_ documents: [Document], progress: (Int) -> Void = { _ in }) -> [DuplicateCluster] {
+        let inOrder = zip(documents, documents.dropFirst()).allSatisfy { $0.id < $1.id }
+        let documents = inOrder ? documents : documents.sorted { $0.id < $1.id }
         let n = documents.count
         var sets = UnionFind(count: n)
         let hashed = fingerprints(documents, progress: progress)
@@ -77,16 +80,19 @@ public struct Deduplicator: Sendable {
                 start = end
             }
         }
-        // Gather clusters of two or more.
+        // Gather clusters of two or more. Documents come in id order, so each group's first index is
+        // its earliest import: the representative.
+        let roots = (0..<n).map { sets.find($0) }
+        var sizes = [Int32](repeating: 0, count: n)
+        for root in roots { sizes[root] += 1 }
         var groups: [Int: [Int]] = [:]
-        for i in 0..<n { groups[sets.find(i), default: []].append(i) }
-        return groups.values.filter { $0.count > 1 }.map { members in
-            let sorted = members.sorted { documents[$0].id < documents[$1].id }
-            let rep = sorted[0]
-            let exact = sorted.allSatisfy { hashed[$0].exact == hashed[rep].exact }
+        for i in 0..<n where sizes[roots[i]] > 1 { groups[roots[i], default: []].append(i) }
+        return groups.values.map { members in
+            let rep = members[0]
+            let exact = members.allSatisfy { hashed[$0].exact == hashed[rep].exact }
             return DuplicateCluster(
                 kind: exact ? .exact : .near, threshold: exact ? 1 : threshold, representativeID: documents[rep].id,
-                members: sorted.map { i in
+                members: members.map { i in
                     let same = hashed[i].exact == hashed[rep].exact
                     return .init(exampleID: documents[i].id, similarity: same ? 1 : Shingles.jaccard(shingles(i), shingles(rep)))
                 })

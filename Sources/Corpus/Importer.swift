@@ -131,8 +131,11 @@ public final class Importer {
 
     private func importJSONLines(_ path: String, options: ImportOptions, sink: RecordSink) throws -> String {
         let schema = SchemaBox(options.map)
-        try pipelined(produce: { emit in
+        try pipelined(produce: { emitItem in
             var position = 0
+            var packer = BatchPacker()
+            defer { packer.flush(emitItem) }
+            func emit(_ item: ImportItem) -> Bool { packer.add(item, emitItem) }
             _ = try LineReader(path: path, hashing: false).forEachLine { line in
                 var bytes = line.bytes
                 if line.number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
@@ -168,7 +171,10 @@ public final class Importer {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
         let bytes = data
         let schema = SchemaBox(options.map)
-        try pipelined(produce: { emit in
+        try pipelined(produce: { emitItem in
+            var packer = BatchPacker()
+            defer { packer.flush(emitItem) }
+            func emit(_ item: ImportItem) -> Bool { packer.add(item, emitItem) }
             try bytes.withUnsafeBufferPointer { buffer in
                 var lines = LineCounter(buffer)
                 if let bad = firstInvalidUTF8(buffer) {
@@ -197,6 +203,34 @@ public final class Importer {
 enum ImportItem: Sendable {
     case example(ExampleDraft)
     case rejected(RejectedRow)
+    /// Examples already packed for the store (what crosses between threads).
+    case examples(ExampleBatch)
+}
+
+/// Packs a reader's examples into batches, handing rejects over as they come (after the examples
+/// before them, so the order of the file is kept).
+struct BatchPacker {
+    private var batch = ExampleBatch()
+
+    /// Adds an item, handing full batches to `emit`; false when the consumer has stopped.
+    mutating func add(_ item: ImportItem, _ emit: (ImportItem) -> Bool) -> Bool {
+        switch item {
+        case .example(let example):
+            batch.append(example)
+            if batch.count >= 256 || batch.byteCount >= 1 << 20 { return flush(emit) }
+            return true
+        default:
+            guard flush(emit) else { return false }
+            return emit(item)
+        }
+    }
+
+    @discardableResult
+    mutating func flush(_ emit: (ImportItem) -> Bool) -> Bool {
+        guard !batch.isEmpty else { return true }
+        defer { batch = ExampleBatch() }
+        return emit(.examples(batch))
+    }
 }
 
 /// The row mapper of one file, chosen from its first object unless `--map` names the fields.
@@ -262,6 +296,11 @@ final class RecordSink {
     func take(_ item: ImportItem) throws {
         switch item {
         case .example(let example): try add(example)
+        case .examples(let batch):
+            try writer.add(batch)
+            let before = done
+            done += batch.count
+            if before / 1000 != done / 1000 { onProgress(done) }
         case .rejected(let row): try reject(line: row.line, field: row.field, reason: row.reason, raw: row.raw)
         }
     }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// If `consume` throws, the producer is told to stop (its `emit` returns false) and the error is rethrown
 /// after it has finished; if `produce` throws, its error is rethrown once the items before it are consumed.
-func pipelined<Item: Sendable>(batchSize: Int = 256, depth: Int = 8,
+func pipelined<Item: Sendable>(batchSize: Int = 1, depth: Int = 8,
                                produce: @escaping @Sendable (_ emit: (Item) -> Bool) throws -> Void,
                                consume: (Item) throws -> Void) throws {
     let queue = BatchQueue<Item>(depth: depth)

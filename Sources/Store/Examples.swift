@@ -67,7 +67,7 @@ public final class FileImportWriter {
     let fileID: Int64
     let insertExample: Statement
     let insertReject: Statement
-    public private(set) var counts = FileImportCounts()
+    public internal(set) var counts = FileImportCounts()
 
     init(store: Store, datasetID: Int64, fileID: Int64) throws {
         self.datasetID = datasetID
