@@ -5,6 +5,10 @@ set -euo pipefail
 bin=$(realpath "$1"); py=$2; shared=$(realpath "$3"); runs=${4:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+# CPU time the hypervisor gave to others (steal) while we ran: on a shared VM it decides whether a
+# second core is really there for oneshot's two threads.
+cpu_ticks() { awk '/^cpu /{s=0; for (i=2;i<=NF;i++) s+=$i; print $9, s}' /proc/stat; }
+read -r steal0 total0 < <(cpu_ticks)
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 # Wall seconds and peak RSS (KiB) of a command, as "seconds kib".
 measure() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }; cat "$work/time"; }
@@ -30,14 +34,26 @@ for d in math-hendrycks-train math-hendrycks-test gsm8k-openai-train gsm8k-opena
   cat "$work/part.jsonl" >>"$work/all.jsonl"
 done
 docs=$(wc -l <"$work/all.jsonl")
+sqlite3_checkpoint() { "$bin" stats --store "$1" >/dev/null; }   # closing the store folds the WAL back in
+sqlite3_checkpoint "$work/d.db"; cp "$work/d.db" "$work/clean.db"
 echo "## Near duplicates: $docs problems (MATH, GSM8K, DeepScaleR AIME+MATH parts), 128 permutations, threshold 0.8, $runs runs each"
 for i in $(seq "$runs"); do
+  rm -f "$work"/d.db*; cp "$work/clean.db" "$work/d.db"   # each run is a first dedup of the store
   measure "$bin" dedup --store "$work/d.db" --json >>"$work/dedup-swift"
+  python3 -c "import json; print(json.load(open('$work/out'))['seconds']['cluster'])" >>"$work/dedup-swift-inner"
   measure "$py" "$here/dedup_peer.py" "$work/all.jsonl" >>"$work/dedup-py"
   python3 -c "import json,sys; print(json.load(open('$work/out'))['seconds'])" >>"$work/dedup-py-inner"
 done
-sw=$(cut -d' ' -f1 "$work/dedup-swift" | median); sm=$(cut -d' ' -f2 "$work/dedup-swift" | median)
-pi=$(median <"$work/dedup-py-inner"); pm=$(cut -d' ' -f2 "$work/dedup-py" | median)
-echo "oneshot dedup (whole process: read store, normalise, MinHash, LSH, verify, write clusters): median $sw s, $(echo "$docs $sw" | awk '{printf "%.0f", $1/$2}') docs/s, peak RSS $((sm / 1024)) MiB"
-echo "datasketch (work after loading, pre-normalised input): median $pi s, $(echo "$docs $pi" | awk '{printf "%.0f", $1/$2}') docs/s, peak RSS $((pm / 1024)) MiB"
-echo "speed ratio: $(echo "$pi $sw" | awk '{printf "%.1fx", $1/$2}'); memory ratio: $(echo "$sm $pm" | awk '{printf "%.2f", $1/$2}') of datasketch's peak"
+sw=$(cut -d' ' -f1 "$work/dedup-swift" | median); sm=$(cut -d' ' -f2 "$work/dedup-swift" | median); si=$(median <"$work/dedup-swift-inner")
+pw=$(cut -d' ' -f1 "$work/dedup-py" | median); pi=$(median <"$work/dedup-py-inner"); pm=$(cut -d' ' -f2 "$work/dedup-py" | median)
+rate() { echo "$docs $1" | awk '{printf "%.0f", $1/$2}'; }
+echo "same stages (shingles, MinHash, LSH, Jaccard check; oneshot also tokenises from raw text):"
+echo "  oneshot   median $si s, $(rate "$si") docs/s"
+echo "  datasketch median $pi s, $(rate "$pi") docs/s   -> ratio $(echo "$pi $si" | awk '{printf "%.1fx", $1/$2}')"
+echo "whole processes (oneshot: read the store, cluster, write clusters, print JSON; datasketch: load JSONL, the same stages):"
+echo "  oneshot   median $sw s, $(rate "$sw") docs/s, peak RSS $((sm / 1024)) MiB"
+echo "  datasketch median $pw s, $(rate "$pw") docs/s, peak RSS $((pm / 1024)) MiB   -> ratio $(echo "$pw $sw" | awk '{printf "%.1fx", $1/$2}')"
+echo "memory: oneshot's peak is $(echo "$sm $pm" | awk '{printf "%.2f", $1/$2}') of datasketch's"
+echo
+read -r steal1 total1 < <(cpu_ticks)
+echo "machine: $(nproc) cores; CPU steal during the run: $(echo "$steal0 $total0 $steal1 $total1" | awk '{printf "%.0f%%", 100*($3-$1)/($4-$2)}') of all CPU time"

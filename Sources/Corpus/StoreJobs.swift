@@ -1,16 +1,40 @@
 import Store
 
+/// Wall-clock seconds of a deduplication's stages.
+public struct DedupTimings: Sendable {
+    public var read = 0.0
+    public var cluster = 0.0
+    public var write = 0.0
+    public init() {}
+}
+
 extension Deduplicator {
     /// Clusters the examples of `datasets` and stores the clusters (replacing earlier ones touching them).
-    public func run(store: Store, datasets: [DatasetRecord], progress: (Int) -> Void = { _ in }) throws -> [DuplicateCluster] {
+    public func run(store: Store, datasets: [DatasetRecord], timings: inout DedupTimings,
+                    progress: (Int) -> Void = { _ in }) throws -> [DuplicateCluster] {
+        var clock = ContinuousClock.now
+        func lap() -> Double {
+            let now = ContinuousClock.now
+            defer { clock = now }
+            let d = now - clock
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
         var documents: [Document] = []
         try store.forEachProblem(datasetIDs: datasets.map(\.id)) { id, problem in
             documents.append(Document(id: id, text: problem))
         }
-        documents.sort { $0.id < $1.id }
+        timings.read = lap()
         let found = clusters(documents, progress: progress)
-        return try store.replaceClusters(touching: datasets.map(\.id), with: found)
-            .sorted { ($0.members.count, -$0.id) > ($1.members.count, -$1.id) }
+        timings.cluster = lap()
+        let stored = try store.replaceClusters(touching: datasets.map(\.id), with: found)
+        timings.write = lap()
+        return stored.sorted { ($0.members.count, -$0.id) > ($1.members.count, -$1.id) }
+    }
+
+    /// Clusters the examples of `datasets` and stores the clusters (replacing earlier ones touching them).
+    public func run(store: Store, datasets: [DatasetRecord], progress: (Int) -> Void = { _ in }) throws -> [DuplicateCluster] {
+        var timings = DedupTimings()
+        return try run(store: store, datasets: datasets, timings: &timings, progress: progress)
     }
 }
 

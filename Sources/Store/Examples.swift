@@ -173,14 +173,13 @@ extension Store {
             }
     }
 
-    /// Where each example of the given datasets comes from: dataset name, source index and position.
-    public func exampleLabels(datasetIDs: [Int64]) throws -> [Int64: (dataset: String, sourceIndex: String?, position: Int)] {
-        let placeholders = Array(repeating: "?", count: datasetIDs.count).joined(separator: ",")
+    /// Where each clustered example comes from: dataset name, source index and position.
+    public func clusteredExampleLabels() throws -> [Int64: (dataset: String, sourceIndex: String?, position: Int)] {
         var labels: [Int64: (dataset: String, sourceIndex: String?, position: Int)] = [:]
         try db.prepare("""
-            SELECT e.id, d.name, e.source_index, e.position FROM examples e JOIN datasets d ON d.id = e.dataset_id
-            WHERE e.dataset_id IN (\(placeholders))
-            """).forEach(datasetIDs.map { .integer($0) }) { s in
+            SELECT e.id, d.name, e.source_index, e.position FROM cluster_members m
+            JOIN examples e ON e.id = m.example_id JOIN datasets d ON d.id = e.dataset_id
+            """).forEach { s in
             guard case .integer(let id) = s.value(at: 0) else { return }
             labels[id] = (s.value(at: 1).string ?? "", s.value(at: 2).string, s.value(at: 3).int ?? 0)
         }

@@ -32,14 +32,17 @@ struct Dedup: ParsableCommand {
         let chosen = datasets.isEmpty ? try store.datasets() : try store.datasets(named: datasets)
         let deduplicator = Deduplicator(threshold: threshold)
         let progress = ProgressLine("hashing")
-        let clusters = try deduplicator.run(store: store, datasets: chosen, progress: progress.update)
+        var timings = DedupTimings()
+        let clusters = try deduplicator.run(store: store, datasets: chosen, timings: &timings, progress: progress.update)
         progress.finish()
-        let labels = try store.exampleLabels(datasetIDs: chosen.map(\.id))
+        let labels = try store.clusteredExampleLabels()
         let members = clusters.map { cluster in cluster.members.map { m in (m, labels[m.exampleID]) } }
         if options.json {
             printJSON(.object(JSONObject([
                 "threshold": .double(threshold), "bands": .int(Int64(deduplicator.banding.bands)),
                 "rows": .int(Int64(deduplicator.banding.rows)),
+                "seconds": .object(JSONObject(["read": .double(timings.read), "cluster": .double(timings.cluster),
+                                               "write": .double(timings.write)])),
                 "clusters": .array(zip(clusters, members).map { cluster, members in .object(JSONObject([
                     "kind": .string(cluster.kind.rawValue),
                     "representative_id": .int(cluster.representativeID),
