@@ -34,15 +34,20 @@ release: deps
 test: deps build
 	$(SWIFT) test
 
-## demo: import the bundled data, deduplicate, decontaminate, print stats
+## demo: import the bundled data, deduplicate, decontaminate, rank the paper's histories, build {π1, π13}
 demo: deps build
-	rm -f $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm
+	rm -rf $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine demo-out
+	mkdir -p demo-out
 	$(BIN) import datasets/one-shot-rlvr/dsr_sub.jsonl datasets/xml/matheducators-Posts.xml \
 	  datasets/xml/arqmath-2022-topics.xml --store $(DEMO_STORE)
 	$(BIN) dedup --store $(DEMO_STORE) --show 3
 	$(BIN) decontaminate --dataset dsr_sub --store $(DEMO_STORE)
+	$(BIN) trajectories import datasets/one-shot-rlvr/acc_step_500.json --format one-shot-rlvr \
+	  --dataset dsr_sub --run paper-probe --store $(DEMO_STORE)
+	$(BIN) rank --run paper-probe --top 13 --store $(DEMO_STORE)
+	$(BIN) select --run paper-probe --pi 1,13 --out demo-out/pi1_pi13_r128.jsonl --store $(DEMO_STORE)
 	$(BIN) stats --store $(DEMO_STORE)
-	@echo "store: $(DEMO_STORE)"
+	@echo "store: $(DEMO_STORE); training file: demo-out/pi1_pi13_r128.jsonl"
 
 ## bench: speed and memory against the Python peers, in the same run (figures go to BENCHMARKS.md)
 bench: deps release $(VENV)/.ready
@@ -54,4 +59,4 @@ $(VENV)/.ready: Benchmarks/requirements.txt
 	touch $@
 
 clean:
-	rm -rf .build .build-release $(VENV) $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine
+	rm -rf .build .build-release $(VENV) $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine demo-out

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Corpus", targets: ["Corpus"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Grading", targets: ["Grading"]),
+        .library(name: "Selection", targets: ["Selection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,16 +25,18 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Grading"),
         .target(name: "Corpus", dependencies: ["Store", "Grading", "CLibXML2", "CCrypto"]),
+        .target(name: "Selection", dependencies: ["Store", "Corpus"]),
 
         // The command-line tool: thin commands over the libraries.
         .executableTarget(name: "oneshot", dependencies: [
-            "Store", "Corpus", "Grading",
+            "Store", "Corpus", "Grading", "Selection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store"]),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Corpus", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "OneshotTests", dependencies: ["oneshot"]),
     ]
 )

@@ -55,5 +55,14 @@ echo "  oneshot   median $sw s, $(rate "$sw") docs/s, peak RSS $((sm / 1024)) Mi
 echo "  datasketch median $pw s, $(rate "$pw") docs/s, peak RSS $((pm / 1024)) MiB   -> ratio $(echo "$pw $sw" | awk '{printf "%.1fx", $1/$2}')"
 echo "memory: oneshot's peak is $(echo "$sm $pm" | awk '{printf "%.2f", $1/$2}') of datasketch's"
 echo
+
+# Ranking the paper's acc_step_500.json (1,209 histories, 64,000 values): the whole `oneshot rank` process.
+rm -f "$work"/r.db*
+"$bin" import "$shared/one-shot-rlvr/train/dsr_sub.jsonl" --store "$work/r.db" >/dev/null
+"$bin" trajectories import "$shared/one-shot-rlvr/acc/acc_step_500.json" --format one-shot-rlvr --dataset dsr_sub --run paper --store "$work/r.db" >/dev/null
+for i in $(seq "$runs"); do measure "$bin" rank --run paper --json --store "$work/r.db" >>"$work/rank"; done
+echo "## Rank: acc_step_500.json by variance, all 1,209 with --json, whole process, $runs runs"
+echo "oneshot rank: median $(cut -d' ' -f1 "$work/rank" | median) s (runs: $(cut -d' ' -f1 "$work/rank" | tr '\n' ' '))"
+echo
 read -r steal1 total1 < <(cpu_ticks)
 echo "machine: $(nproc) cores; CPU steal during the run: $(echo "$steal0 $total0 $steal1 $total1" | awk '{printf "%.0f%%", 100*($3-$1)/($4-$2)}') of all CPU time"

@@ -128,6 +128,7 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var object = JSONObject()
+        var seen: Set<String>?   // for large objects, so the duplicate check stays linear
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
         while true {
@@ -139,9 +140,14 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             let value = try parseValue()
-            if object.keys.contains(key) {
-                throw JSONParseError(offset: keyStart, message: "duplicate key \"\(key)\"")
+            let duplicate: Bool
+            if object.count < 16 {
+                duplicate = object.keys.contains(key)
+            } else {
+                if seen == nil { seen = Set(object.keys) }
+                duplicate = !seen!.insert(key).inserted
             }
+            if duplicate { throw JSONParseError(offset: keyStart, message: "duplicate key \"\(key)\"") }
             object.appendUnchecked(key, value)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON inside an object") }

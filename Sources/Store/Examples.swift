@@ -225,3 +225,21 @@ extension ExampleRecord {
         normHash = row["norm_hash"].string ?? ""
     }
 }
+
+extension Store {
+    /// The examples of a dataset by source index. Fails when one index names several examples (the
+    /// same file imported twice under different content, say): a history could not be attributed.
+    public func examplesBySourceIndex(datasetID: Int64) throws -> [String: Int64] {
+        var map: [String: Int64] = [:]
+        var clash: String?
+        try db.prepare("SELECT id, source_index FROM examples WHERE dataset_id = ? AND source_index IS NOT NULL")
+            .forEach([.integer(datasetID)]) { s in
+                guard case .integer(let id) = s.value(at: 0), let index = s.value(at: 1).string else { return }
+                if map.updateValue(id, forKey: index) != nil { clash = index }
+            }
+        if let clash {
+            throw StoreError("source index \(clash) names more than one example of the dataset; histories cannot be attributed")
+        }
+        return map
+    }
+}

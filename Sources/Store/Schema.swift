@@ -82,6 +82,45 @@ public enum Schema {
             );
             CREATE INDEX contamination_benchmark ON contamination_matches(benchmark_example_id);
             """),
+        Migration(version: 2, name: "runs and accuracy trajectories", sql: """
+            -- A run: a probe (RLVR over a pool to record trajectories), a training or an evaluation, on any
+            -- engine, or histories imported from elsewhere. Everything needed to reproduce it is kept.
+            CREATE TABLE runs (
+                id            INTEGER PRIMARY KEY,
+                name          TEXT NOT NULL UNIQUE,
+                engine        TEXT NOT NULL,
+                purpose       TEXT NOT NULL CHECK (purpose IN ('probe', 'train', 'eval')),
+                dataset_id    INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+                config        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(config)),
+                seed          INTEGER,
+                status        TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+                started_at    TEXT NOT NULL,
+                ended_at      TEXT,
+                tool_version  TEXT NOT NULL,
+                inputs        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(inputs))  -- input path -> sha256
+            );
+
+            -- The examples a run recorded, in the order its source listed them (ranking ties keep it).
+            CREATE TABLE run_examples (
+                run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                example_id  INTEGER NOT NULL REFERENCES examples(id) ON DELETE CASCADE,
+                position    INTEGER NOT NULL,
+                PRIMARY KEY (run_id, example_id),
+                UNIQUE (run_id, position)
+            ) WITHOUT ROWID;
+
+            -- One example's accuracy at one epoch (one appearance in training) of a run.
+            CREATE TABLE trajectories (
+                run_id      INTEGER NOT NULL,
+                example_id  INTEGER NOT NULL,
+                epoch       INTEGER NOT NULL,           -- 0-based appearance of the example in the run
+                step        INTEGER,                    -- the training step it appeared at, when known
+                correct     INTEGER NOT NULL CHECK (correct >= 0),
+                sampled     INTEGER NOT NULL CHECK (sampled > 0 AND correct <= sampled),
+                PRIMARY KEY (run_id, example_id, epoch),
+                FOREIGN KEY (run_id, example_id) REFERENCES run_examples(run_id, example_id) ON DELETE CASCADE
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// The migrator for the current schema.

@@ -11,6 +11,7 @@ struct Oneshot: ParsableCommand {
             Every command that does work takes --json for a machine-readable summary on stdout.
             """,
         version: ToolInfo.version,
-        subcommands: [Import.self, Rejects.self, Dedup.self, Decontaminate.self, Stats.self, Show.self, Export.self]
+        subcommands: [Import.self, Rejects.self, Dedup.self, Decontaminate.self, Stats.self, Show.self, Export.self,
+                      Trajectories.self, Rank.self, Select.self]
     )
 }

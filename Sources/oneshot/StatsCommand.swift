@@ -27,14 +27,16 @@ struct Stats: ParsableCommand {
     }
 }
 
-/// A plain-text table: the first column left-aligned, the others right-aligned.
-func table(header: [String], rows: [[String]]) -> String {
+/// A plain-text table: columns in `leftAligned` (by default the first) left-aligned, the others
+/// right-aligned; the last column is not padded.
+func table(header: [String], rows: [[String]], leftAligned: Set<Int> = [0]) -> String {
     let all = [header] + rows
     let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
     return all.map { row in
         row.enumerated().map { c, cell in
             let pad = String(repeating: " ", count: widths[c] - cell.count)
-            return c == 0 ? cell + pad : pad + cell
+            if c == row.count - 1 && leftAligned.contains(c) { return cell }
+            return leftAligned.contains(c) ? cell + pad : pad + cell
         }.joined(separator: "  ")
     }.joined(separator: "\n")
 }

@@ -110,6 +110,44 @@ import Testing
         #expect(show.stdout.components(separatedBy: "Convert the point $(0,3)$").count == 3)
     }
 
+    @Test func selectionFlowReproducesThePapersPiFile() throws {
+        let store = freshStore()
+        _ = try run(["import", shipped("one-shot-rlvr/dsr_sub.jsonl")], store: store)
+        let imported = try run(["trajectories", "import", shipped("one-shot-rlvr/acc_step_500.json"), "--format", "one-shot-rlvr",
+                                "--dataset", "dsr_sub", "--run", "paper", "--json"], store: store)
+        #expect(imported.json["histories"] as? Int == 1209)
+        #expect(imported.json["points"] as? Int == 64000)
+
+        let rankOutput = try run(["rank", "--run", "paper", "--top", "13", "--json"], store: store)
+        let ranked = (try JSONSerialization.jsonObject(with: Data(rankOutput.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(ranked.count == 13)
+        #expect(Set(ranked[0].keys).isSuperset(of: ["rank", "pi", "example_id", "source_index", "score", "mean_accuracy", "history"]))
+        #expect(ranked[0]["pi"] as? String == "π1" && ranked[0]["source_index"] as? String == "124")
+        #expect(ranked[12]["source_index"] as? String == "682")
+        #expect((ranked[0]["history"] as? [Double])?.count == 53)
+
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pi-\(UUID().uuidString).jsonl")
+        let selected = try run(["select", "--run", "paper", "--pi", "1,13", "--out", out.path], store: store)
+        #expect(selected.status == 0, "\(selected.stderr)")
+        let ours = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        let paper = try String(contentsOfFile: Self.root.deletingLastPathComponent()
+            .appendingPathComponent("shared/datasets/one-shot-rlvr/train/merge_pi1_pi13_r128.jsonl").path, encoding: .utf8).split(separator: "\n")
+        #expect(ours.count == 128 && paper.count == 128)
+        for (a, b) in zip(ours, paper) {
+            let x = try JSONSerialization.jsonObject(with: Data(a.utf8)) as? NSDictionary
+            let y = try JSONSerialization.jsonObject(with: Data(b.utf8)) as? NSDictionary
+            #expect(x == y)
+        }
+
+        let compare = try run(["rank", "--run", "paper", "--compare", "variance,limr,learnability", "--top", "16", "--json"], store: store)
+        #expect((compare.json["overlaps"] as? [Any])?.count == 3)
+
+        let unknown = try run(["rank", "--run", "nope"], store: store)
+        #expect(unknown.status != 0 && unknown.stderr.contains("no run named 'nope'"))
+        let badPi = try run(["select", "--run", "paper", "--pi", "5000", "--out", out.path], store: store)
+        #expect(badPi.status != 0 && badPi.stderr.contains("--pi takes ranks from 1 to 1209"))
+    }
+
     @Test func unknownDatasetIsAClearError() throws {
         let result = try run(["dedup", "--dataset", "nope"], store: freshStore())
         #expect(result.status != 0)

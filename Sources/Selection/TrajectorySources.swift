@@ -1,0 +1,141 @@
+import Corpus
+import Foundation
+import Store
+
+/// The formats accuracy histories are imported from.
+public enum TrajectoryFormat: String, CaseIterable, Sendable {
+    /// One-Shot-RLVR's `acc_step_*.json`: source index -> list of accuracies, one per appearance
+    /// (or, in `acc_step_with_step_*.json`, source index -> {step: accuracy}).
+    case oneShotRLVR = "one-shot-rlvr"
+    /// A folder of verl rollout dumps, `{step}.jsonl` from `trainer.rollout_data_dir`, one line per sampled
+    /// response with `score` (or `acc`), `step` and the example's index under `ex_index`.
+    case verlRollouts = "verl-rollouts"
+}
+
+/// An accuracy history as a source gives it: keyed by the example's source index.
+public struct SourceHistory: Equatable, Sendable {
+    public let sourceIndex: String
+    public let points: [TrajectoryPoint]
+}
+
+/// Why a trajectory file could not be read; names the file, and the line or key at fault.
+public struct TrajectoryError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Reads accuracy histories from the formats of the field.
+public enum TrajectoryReader {
+    /// Reads `path` in `format`. `samples` is the number of responses per appearance behind One-Shot-RLVR's
+    /// accuracies (8 in the paper: every value must be a multiple of 1/samples).
+    public static func read(_ path: String, format: TrajectoryFormat, samples: Int = 8) throws -> [SourceHistory] {
+        switch format {
+        case .oneShotRLVR: return try readAccStep(path, samples: samples)
+        case .verlRollouts: return try readRollouts(path)
+        }
+    }
+
+    static func readAccStep(_ path: String, samples: Int) throws -> [SourceHistory] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrajectoryError("\(path): cannot read the file") }
+        let bytes = [UInt8](data)
+        let value: JSONValue
+        do {
+            value = try bytes.withUnsafeBufferPointer { try JSONParser.parse($0) }
+        } catch let error as JSONParseError {
+            let line = bytes.prefix(error.offset).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw TrajectoryError("\(path):\(line): invalid JSON: \(error.message)")
+        }
+        guard case .object(let object) = value else {
+            throw TrajectoryError("\(path): expected a JSON object of source index -> accuracies, got \(value.typeName)")
+        }
+        return try zip(object.keys, object.values).map { key, entry in
+            let raw: [(step: Int?, value: JSONValue)]
+            switch entry {
+            case .array(let list): raw = list.map { (nil, $0) }
+            case .object(let bySteps):
+                raw = try zip(bySteps.keys, bySteps.values).map { step, v in
+                    guard let s = Int(step) else { throw TrajectoryError("\(path): key \"\(key)\": step \"\(step)\" is not a number") }
+                    return (s, v)
+                }.sorted { $0.step! < $1.step! }
+            default:
+                throw TrajectoryError("\(path): key \"\(key)\": expected a list of accuracies, got \(entry.typeName)")
+            }
+            let points = try raw.enumerated().map { epoch, item -> TrajectoryPoint in
+                guard let accuracy = item.value.numberValue else {
+                    throw TrajectoryError("\(path): key \"\(key)\", value \(epoch + 1): expected a number, got \(item.value.typeName)")
+                }
+                guard (0...1).contains(accuracy) else {
+                    throw TrajectoryError("\(path): key \"\(key)\", value \(epoch + 1): accuracy \(accuracy) is outside [0, 1]")
+                }
+                let correct = (accuracy * Double(samples)).rounded()
+                guard abs(correct - accuracy * Double(samples)) < 1e-9 else {
+                    throw TrajectoryError("\(path): key \"\(key)\", value \(epoch + 1): \(accuracy) is not a multiple of 1/\(samples); pass --samples with the number of responses per prompt")
+                }
+                return TrajectoryPoint(epoch: epoch, step: item.step, correct: Int(correct), sampled: samples)
+            }
+            return SourceHistory(sourceIndex: key, points: points)
+        }
+    }
+
+    /// Groups rollout lines by (example, step): correct = responses whose `acc` (else `score`) is at least
+    /// 0.5, sampled = responses. Each example's groups in step order are its epochs. A last line without a
+    /// newline (a file still being written) is left for the next import.
+    static func readRollouts(_ directory: String) throws -> [SourceHistory] {
+        let files = try stepFiles(in: directory)
+        var order: [String] = []
+        var groups: [String: [Int: (correct: Int, sampled: Int)]] = [:]
+        for (fileStep, path) in files {
+            guard let data = FileManager.default.contents(atPath: path) else { throw TrajectoryError("\(path): cannot read the file") }
+            let bytes = [UInt8](data)
+            var lineNumber = 0
+            var start = 0
+            while start < bytes.count {
+                guard let end = bytes[start...].firstIndex(of: 0x0A) else { break }   // incomplete last line
+                lineNumber += 1
+                defer { start = end + 1 }
+                let line = bytes[start..<end]
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+                let value: JSONValue
+                do {
+                    value = try Array(line).withUnsafeBufferPointer { try JSONParser.parse($0) }
+                } catch let error as JSONParseError {
+                    throw TrajectoryError("\(path):\(lineNumber): invalid JSON at column \(error.offset + 1): \(error.message)")
+                }
+                guard let index = value["ex_index"]?.scalarText else {
+                    throw TrajectoryError("\(path):\(lineNumber): field 'ex_index': missing (the reward function must return the example's index as ex_index)")
+                }
+                guard let reward = (value["acc"] ?? value["score"])?.numberValue else {
+                    throw TrajectoryError("\(path):\(lineNumber): field 'score': missing or not a number")
+                }
+                let step = value["step"].flatMap { $0.numberValue.map { Int($0) } } ?? fileStep
+                if groups[index] == nil { order.append(index) }
+                var g = groups[index, default: [:]][step, default: (0, 0)]
+                g.sampled += 1
+                if reward >= 0.5 { g.correct += 1 }
+                groups[index, default: [:]][step] = g
+            }
+        }
+        return order.map { index in
+            let steps = groups[index]!.sorted { $0.key < $1.key }
+            return SourceHistory(sourceIndex: index, points: steps.enumerated().map { epoch, entry in
+                TrajectoryPoint(epoch: epoch, step: entry.key, correct: entry.value.correct, sampled: entry.value.sampled)
+            })
+        }
+    }
+
+    /// The `{step}.jsonl` files of a folder, by step.
+    static func stepFiles(in directory: String) throws -> [(Int, String)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw TrajectoryError("\(directory): not a folder (verl-rollouts reads the folder given as trainer.rollout_data_dir)")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        let files = names.compactMap { name -> (Int, String)? in
+            guard name.hasSuffix(".jsonl"), let step = Int(name.dropLast(6)) else { return nil }
+            return (step, (directory as NSString).appendingPathComponent(name))
+        }.sorted { $0.0 < $1.0 }
+        guard !files.isEmpty else { throw TrajectoryError("\(directory): no {step}.jsonl rollout files") }
+        return files
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Corpus
+import Foundation
+import Selection
+import Store
+
+/// `oneshot select`: write the training file of a 1-shot or few-shot run.
+struct Select: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a 1-shot / few-shot training set (π_i from a ranking, chosen examples, or random).",
+        discussion: """
+            Each chosen example's verl row (problem + step-by-step instruction, gold answer, index) is \
+            repeated in turn until the file has --repeat-to rows: {π1, π13} gives 64 of each. The \
+            extension picks the format (.jsonl, .json).
+            """)
+
+    enum Format: String, ExpressibleByArgument { case jsonl, json, parquet }
+
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var ranking: RankingOptionGroup
+
+    @Option(name: .customLong("run"), help: "The probe run whose ranking names π_i (with --pi).")
+    var runName: String?
+
+    @Option(help: "Ranks to take, e.g. 1 or 1,13.")
+    var pi: String?
+
+    @Option(help: "Example ids to take instead (as printed by rank and show).")
+    var examples: String?
+
+    @Option(help: "Take K examples at random (seeded by --seed) from the run, or from --dataset.")
+    var random: Int?
+
+    @Option(help: "Dataset to draw --random examples from when no --run is given.")
+    var dataset: String?
+
+    @Option(help: "Rows in the file (the paper's batch size).")
+    var repeatTo: Int = 128
+
+    @Option(help: "The file to write.")
+    var out: String
+
+    @Option(help: "jsonl, json or parquet (default: from the extension).")
+    var format: Format?
+
+    func validate() throws {
+        let chosen = [pi != nil, examples != nil, random != nil].filter { $0 }.count
+        guard chosen == 1 else { throw ValidationError("choose the examples with exactly one of --pi, --examples or --random") }
+        if pi != nil && runName == nil { throw ValidationError("--pi needs --run (the ranking it refers to)") }
+        if random != nil && runName == nil && dataset == nil { throw ValidationError("--random needs --run or --dataset") }
+        guard repeatTo > 0 else { throw ValidationError("--repeat-to must be positive") }
+    }
+
+    mutating func run() throws {
+        let store = try options.open()
+        let chosen = try chooseExamples(store)
+        let rows = VerlRows.repeated(chosen, to: repeatTo)
+        let fileFormat = format ?? Format(rawValue: (out as NSString).pathExtension.lowercased()) ?? .jsonl
+        let text: String
+        switch fileFormat {
+        case .jsonl: text = rows.map { JSONValue.object($0).serialized + "\n" }.joined()
+        case .json: text = JSONValue.array(rows.map(JSONValue.object)).serialized + "\n"
+        case .parquet: throw ValidationError("Parquet output needs the Parquet writer, which this build does not have yet; write .jsonl or .json")
+        }
+        do {
+            try text.write(toFile: out, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot write \(out): \(error.localizedDescription)")
+        }
+        if options.json {
+            printJSON(.object(JSONObject(["out": .string(out), "rows": .int(Int64(rows.count)),
+                                          "examples": .array(chosen.map { .object(JSONObject(["example_id": .int($0.id),
+                                            "source_index": $0.sourceIndex.map(JSONValue.string) ?? .null])) })])))
+        } else {
+            print("\(out): \(rows.count) rows from \(chosen.count) example(s): \(chosen.map { "\($0.datasetName)#\($0.sourceIndex ?? String($0.id))" }.joined(separator: ", "))")
+        }
+    }
+
+    private func chooseExamples(_ store: Store) throws -> [ExampleRecord] {
+        if let examples {
+            return try examples.split(separator: ",").map { text in
+                guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), let e = try store.example(id: id) else {
+                    throw ValidationError("no example with id '\(text)'")
+                }
+                return e
+            }
+        }
+        var pool: [Int64]
+        var ranked: [RankedExample] = []
+        if let runName {
+            let record = try store.requireRun(named: runName)
+            var sourceIndex: [Int64: String] = [:]
+            if let datasetID = record.datasetID {
+                try store.forEachExample(datasetIDs: [datasetID]) { sourceIndex[$0.id] = $0.sourceIndex }
+            }
+            ranked = Ranker(try ranking.rankingOptions()).rank(try store.histories(runID: record.id).map(AccuracyHistory.init), sourceIndex: sourceIndex)
+            pool = try store.histories(runID: record.id).map(\.exampleID)
+        } else {
+            let record = try store.datasets(named: [dataset!])[0]
+            pool = try store.examples(datasetIDs: [record.id]).map(\.id)
+        }
+        let ids: [Int64]
+        if let pi {
+            ids = try pi.split(separator: ",").map { text in
+                guard let i = Int(text.trimmingCharacters(in: .whitespaces)), i >= 1, i <= ranked.count else {
+                    throw ValidationError("--pi takes ranks from 1 to \(ranked.count), got '\(text)'")
+                }
+                return ranked[i - 1].history.exampleID
+            }
+        } else {
+            let k = random!
+            guard k >= 1, k <= pool.count else { throw ValidationError("--random takes 1 to \(pool.count) examples") }
+            var rng = SplitMix64(seed: ranking.seed)
+            pool.shuffle(using: &rng)
+            ids = Array(pool.prefix(k))
+        }
+        return try ids.map { id in
+            guard let e = try store.example(id: id) else { throw ValidationError("example \(id) is gone from the store") }
+            return e
+        }
+    }
+}
