@@ -32,16 +32,9 @@ public struct LineReader {
 
     /// Calls `body` with every line; returns the file's SHA-256 (empty when not hashing) and size.
     public func forEachLine(_ body: (Line) throws -> Void) throws -> (sha256: String, bytes: Int) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        let hasher: SHA256? = hashing ? SHA256() : nil
-        var total = 0
         var lineNumber = 1
         var pending: [UInt8] = []        // the start of a line that continues in the next chunk
         var pendingLength = 0            // its full length so far (may exceed pending.count when too long)
-        let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkBytes)
-        defer { chunk.deallocate() }
 
         func emit(_ buffer: UnsafeBufferPointer<UInt8>, fullLength: Int) throws {
             var slice = buffer
@@ -60,20 +53,11 @@ public struct LineReader {
             pendingLength += piece.count
         }
 
-        while true {
-            let n = read(fd, chunk.baseAddress, chunkBytes)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            let data = UnsafeBufferPointer(rebasing: chunk[0..<n])
-            hasher?.update(UnsafeRawBufferPointer(data))
-            total += n
+        let result = try LineReader.forEachChunk(path: path, chunkBytes: chunkBytes, hashing: hashing) { data in
             var start = 0
-            while start < n {
-                guard let found = memchr(data.baseAddress! + start, 0x0A, n - start) else {
-                    keep(UnsafeBufferPointer(rebasing: data[start..<n]))   // continues in the next chunk
+            while start < data.count {
+                guard let found = memchr(data.baseAddress! + start, 0x0A, data.count - start) else {
+                    keep(UnsafeBufferPointer(rebasing: data[start...]))   // continues in the next chunk
                     break
                 }
                 let end = UnsafeRawPointer(data.baseAddress!).distance(to: UnsafeRawPointer(found))
@@ -92,18 +76,18 @@ public struct LineReader {
         if pendingLength > 0 {
             try pending.withUnsafeBufferPointer { try emit($0, fullLength: pendingLength) }
         }
-        return (hasher?.hexDigest() ?? "", total)
+        return result
     }
 }
 
 extension LineReader {
-    /// Calls `body` with each chunk of the file; returns its SHA-256 and size.
-    public static func forEachChunk(path: String, chunkBytes: Int = 4 << 20,
+    /// Calls `body` with each chunk of the file; returns its SHA-256 (empty when not hashing) and size.
+    public static func forEachChunk(path: String, chunkBytes: Int = 4 << 20, hashing: Bool = true,
                                     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> (sha256: String, bytes: Int) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        let hasher = SHA256()
+        let hasher: SHA256? = hashing ? SHA256() : nil
         let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkBytes)
         defer { chunk.deallocate() }
         var total = 0
@@ -115,11 +99,11 @@ extension LineReader {
             }
             if n == 0 { break }
             let data = UnsafeBufferPointer(rebasing: chunk[0..<n])
-            hasher.update(UnsafeRawBufferPointer(data))
+            hasher?.update(UnsafeRawBufferPointer(data))
             try body(data)
             total += n
         }
-        return (hasher.hexDigest(), total)
+        return (hasher?.hexDigest() ?? "", total)
     }
 }
 

@@ -1,22 +1,9 @@
 import Store
 
 /// One example's training accuracy over a run: the object every selection score is computed from.
-public struct AccuracyHistory: Equatable, Sendable {
-    public let exampleID: Int64
-    /// The example's place in the run's source order (ranking ties keep it).
-    public let position: Int
-    public let points: [TrajectoryPoint]
+public typealias AccuracyHistory = StoredHistory
 
-    public init(exampleID: Int64, position: Int, points: [TrajectoryPoint]) {
-        self.exampleID = exampleID
-        self.position = position
-        self.points = points
-    }
-
-    public init(_ stored: StoredHistory) {
-        self.init(exampleID: stored.exampleID, position: stored.position, points: stored.points)
-    }
-
+extension StoredHistory {
     /// The accuracy at each epoch.
     public var accuracies: [Double] { points.map(\.accuracy) }
 

@@ -29,7 +29,7 @@ struct Rank: ParsableCommand {
     mutating func run() throws {
         let store = try options.open()
         let record = try store.requireRun(named: runName)
-        let histories = try store.histories(runID: record.id).map(AccuracyHistory.init)
+        let histories = try store.histories(runID: record.id)
         var sourceIndex: [Int64: String] = [:]
         var problems: [Int64: ExampleRecord] = [:]
         if let datasetID = record.datasetID {

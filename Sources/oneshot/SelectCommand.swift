@@ -93,7 +93,7 @@ struct Select: ParsableCommand {
             if let datasetID = record.datasetID {
                 try store.forEachExample(datasetIDs: [datasetID]) { sourceIndex[$0.id] = $0.sourceIndex }
             }
-            ranked = Ranker(try ranking.rankingOptions()).rank(try store.histories(runID: record.id).map(AccuracyHistory.init), sourceIndex: sourceIndex)
+            ranked = Ranker(try ranking.rankingOptions()).rank(try store.histories(runID: record.id), sourceIndex: sourceIndex)
             pool = try store.histories(runID: record.id).map(\.exampleID)
         } else {
             let record = try store.datasets(named: [dataset!])[0]

@@ -33,7 +33,7 @@ func sourceIndices(_ store: Store, _ run: RunRecord) throws -> [Int64: String] {
     @Test func variancePicksThePapersPis() throws {
         let (store, run) = try paperStore()
         let index = try sourceIndices(store, run)
-        let ranked = Ranker(RankingOptions()).rank(try store.histories(runID: run.id).map(AccuracyHistory.init), sourceIndex: index)
+        let ranked = Ranker(RankingOptions()).rank(try store.histories(runID: run.id), sourceIndex: index)
         let name = { (rank: Int) in index[ranked[rank - 1].history.exampleID] }
         #expect(ranked.count == 1209)
         #expect(name(1) == "124" && name(2) == "267" && name(13) == "682" && name(1209) == "789")
@@ -46,7 +46,7 @@ func sourceIndices(_ store: Store, _ run: RunRecord) throws -> [Int64: String] {
     @Test func wholeOrderAndEveryBitMatchNumPy() throws {
         let (store, run) = try paperStore()
         let index = try sourceIndices(store, run)
-        let ranked = Ranker(RankingOptions()).rank(try store.histories(runID: run.id).map(AccuracyHistory.init), sourceIndex: index)
+        let ranked = Ranker(RankingOptions()).rank(try store.histories(runID: run.id), sourceIndex: index)
         let reference = try String(contentsOf: Paths.fixtures.appendingPathComponent("numpy_std_order.txt"), encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t") }
         #expect(reference.count == 1209)
@@ -63,7 +63,7 @@ func sourceIndices(_ store: Store, _ run: RunRecord) throws -> [Int64: String] {
     func piFilesEqualThePapers(file: String, pis: [Int]) throws {
         let (store, run) = try paperStore()
         let index = try sourceIndices(store, run)
-        let ranked = Ranker(RankingOptions()).rank(try store.histories(runID: run.id).map(AccuracyHistory.init), sourceIndex: index)
+        let ranked = Ranker(RankingOptions()).rank(try store.histories(runID: run.id), sourceIndex: index)
         let examples = try pis.map { try #require(try store.example(id: ranked[$0 - 1].history.exampleID)) }
         let ours = VerlRows.repeated(examples, to: 128)
         let theirs = try String(contentsOf: Paths.shared.appendingPathComponent("one-shot-rlvr/train/\(file).jsonl"), encoding: .utf8)
