@@ -2,7 +2,7 @@
 # every target installs the Debian packages it needs first.
 
 SWIFT        ?= swift
-APT_PACKAGES := libsqlite3-dev libxml2-dev libssl-dev libopenblas-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libxml2-dev libssl-dev libsnappy-dev libzstd-dev zlib1g-dev libopenblas-dev pkg-config
 # Release builds target Haswell-class x86 so SIMD code is vectorised (without it Swift emits scalar code).
 RELEASE      := -c release -Xswiftc -target-cpu -Xswiftc haswell --scratch-path .build-release
 DEMO_STORE   ?= demo.db

@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Grading", targets: ["Grading"]),
         .library(name: "Selection", targets: ["Selection"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "JSON", targets: ["JSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,23 +22,31 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // OpenSSL's libcrypto, for SHA-256 (it uses the CPU's SHA instructions: about 2 GB/s here).
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Parquet's codecs.
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries, one per concern.
+        .target(name: "JSON"),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Grading"),
-        .target(name: "Corpus", dependencies: ["Store", "Grading", "CLibXML2", "CCrypto"]),
-        .target(name: "Selection", dependencies: ["Store", "Corpus"]),
+        .target(name: "Corpus", dependencies: ["JSON", "Store", "Grading", "CLibXML2", "CCrypto"]),
+        .target(name: "Parquet", dependencies: ["JSON", "CSnappy", "CZstd", "CZlib"]),
+        .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus"]),
 
         // The command-line tool: thin commands over the libraries.
         .executableTarget(name: "oneshot", dependencies: [
-            "Store", "Corpus", "Grading", "Selection",
+            "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading"]),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store"]),
-        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Corpus", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "CorpusTests", dependencies: ["JSON", "Corpus", "Store"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "OneshotTests", dependencies: ["oneshot"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import JSON
 
 /// The file formats `oneshot import` reads.
 public enum SourceFormat: String, CaseIterable, Sendable {

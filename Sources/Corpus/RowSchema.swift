@@ -1,6 +1,7 @@
 import Foundation
 import Grading
 import Store
+import JSON
 
 /// The JSON row layouts `oneshot import` recognises without flags, and how each yields an example.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import JSON
 
 /// Imports the XML sources the field uses, recognised by their root element:
 /// - `<posts>`: a StackExchange data dump's Posts.xml; each question with an accepted answer becomes an

@@ -1,6 +1,7 @@
 import Corpus
 import Foundation
 import Store
+import JSON
 
 /// Imports accuracy histories into the store as a probe run over a dataset.
 public struct TrajectoryImport {

@@ -1,6 +1,7 @@
 import Corpus
 import Foundation
 import Store
+import JSON
 
 /// The formats accuracy histories are imported from.
 public enum TrajectoryFormat: String, CaseIterable, Sendable {

@@ -1,5 +1,6 @@
 import Corpus
 import Store
+import JSON
 
 /// Training rows in verl's schema, the shape of the paper's π files.
 ///

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Corpus
 import Store
+import JSON
 
 /// `oneshot decontaminate`: flag training problems that reproduce benchmark items.
 struct Decontaminate: ParsableCommand {

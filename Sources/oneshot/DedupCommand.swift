@@ -1,6 +1,7 @@
 import ArgumentParser
 import Corpus
 import Store
+import JSON
 
 /// `oneshot dedup`: find exact and near-duplicate problems within and across datasets.
 struct Dedup: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import Foundation
 import Store
+import JSON
 
 /// `oneshot export`: write a dataset back out as JSONL.
 struct Export: ParsableCommand {

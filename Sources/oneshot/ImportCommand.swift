@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import Foundation
 import Store
+import JSON
 
 extension SourceFormat: ExpressibleByArgument {}
 

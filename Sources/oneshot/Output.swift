@@ -1,5 +1,6 @@
 import Corpus
 import Foundation
+import JSON
 
 /// Writes to standard error (diagnostics, progress), keeping stdout for results.
 func printError(_ text: String) {

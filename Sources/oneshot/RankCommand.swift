@@ -3,6 +3,7 @@ import Corpus
 import Foundation
 import Selection
 import Store
+import JSON
 
 /// `oneshot rank`: rank a probe run's examples; π_i is the i-th.
 struct Rank: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import Foundation
 import Store
+import JSON
 
 /// `oneshot rejects`: the rows an import could not take, with the reason, verbatim.
 struct Rejects: ParsableCommand {

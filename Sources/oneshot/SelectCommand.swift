@@ -3,6 +3,7 @@ import Corpus
 import Foundation
 import Selection
 import Store
+import JSON
 
 /// `oneshot select`: write the training file of a 1-shot or few-shot run.
 struct Select: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Corpus
 import Store
+import JSON
 
 /// `oneshot show ID`: one example in full, with its duplicates and contamination matches.
 struct Show: ParsableCommand {

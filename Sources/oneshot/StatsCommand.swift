@@ -1,6 +1,7 @@
 import ArgumentParser
 import Corpus
 import Store
+import JSON
 
 /// `oneshot stats`: what the store holds, per dataset.
 struct Stats: ParsableCommand {

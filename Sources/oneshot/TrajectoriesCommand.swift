@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import Selection
 import Store
+import JSON
 
 extension TrajectoryFormat: ExpressibleByArgument {}
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Corpus
 import Store
+import JSON
 
 /// Every JSON schema in ../shared/datasets is recognised without flags, with the right gold answer.
 @Suite struct JSONImportTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Corpus
 import Store
+import JSON
 
 @Suite struct XMLImportTests {
     @Test func stackExchangePostsGiveAcceptedPairs() throws {

@@ -3,6 +3,7 @@ import Testing
 @testable import Corpus
 @testable import Selection
 import Store
+import JSON
 
 /// Paths to the shipped data and the One-Shot-RLVR reference files.
 enum Paths {

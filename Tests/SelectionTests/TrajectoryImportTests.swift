@@ -3,6 +3,7 @@ import Testing
 @testable import Corpus
 @testable import Selection
 import Store
+import JSON
 
 @Suite struct TrajectoryImportTests {
     func store(withIndices indices: [Int]) throws -> (Store, DatasetRecord) {

@@ -1,5 +1,6 @@
 import Testing
-@testable import Corpus
+@testable import JSON
+import JSON
 
 @Suite struct JSONParserTests {
     @Test func keepsKeyOrderAndTypes() throws {

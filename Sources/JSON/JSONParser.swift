@@ -300,7 +300,7 @@ public struct JSONParser {
     }
 }
 
-func appendUTF8(_ scalar: UnicodeScalar, to out: inout [UInt8]) {
+public func appendUTF8(_ scalar: UnicodeScalar, to out: inout [UInt8]) {
     let v = scalar.value
     switch v {
     case 0..<0x80: out.append(UInt8(v))

@@ -98,7 +98,7 @@ public struct JSONObject: Equatable, Sendable {
         }
     }
 
-    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
+    public mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
         keys.append(key)
         values.append(value)
     }
@@ -145,7 +145,7 @@ extension JSONValue {
     }
 
     /// A Double as Python writes it: `27.0`, `0.5`, `1e-07`.
-    static func format(_ d: Double) -> String {
+    public static func format(_ d: Double) -> String {
         if d == d.rounded(), abs(d) < 1e16 { return String(Int64(d)) + ".0" }
         return "\(d)"
     }
