@@ -1,6 +1,5 @@
 import Testing
 @testable import JSON
-import JSON
 
 @Suite struct JSONParserTests {
     @Test func keepsKeyOrderAndTypes() throws {
