@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Grading"),
-        .target(name: "Corpus", dependencies: ["JSON", "Store", "Grading", "CLibXML2", "CCrypto"]),
+        .target(name: "Corpus", dependencies: ["JSON", "Parquet", "Store", "Grading", "CLibXML2", "CCrypto"]),
         .target(name: "Parquet", dependencies: ["JSON", "CSnappy", "CZstd", "CZlib"]),
         .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus"]),
 

@@ -1,10 +1,11 @@
 import Foundation
-import Store
 import JSON
+import Parquet
+import Store
 
 /// The file formats `oneshot import` reads.
 public enum SourceFormat: String, CaseIterable, Sendable {
-    case auto, jsonl, json, xml
+    case auto, jsonl, json, xml, parquet
 
     /// The format a path's extension and first byte announce.
     static func detect(path: String, firstByte: UInt8?) -> SourceFormat? {
@@ -12,11 +13,13 @@ public enum SourceFormat: String, CaseIterable, Sendable {
         case "jsonl", "ndjson": return .jsonl
         case "json": return firstByte == UInt8(ascii: "[") ? .json : .jsonl
         case "xml", "cnxml": return .xml
+        case "parquet", "pq": return .parquet
         default:
             switch firstByte {
             case UInt8(ascii: "["): return .json
             case UInt8(ascii: "{"): return .jsonl
             case UInt8(ascii: "<"): return .xml
+            case UInt8(ascii: "P"): return .parquet
             default: return nil
             }
         }
@@ -87,7 +90,7 @@ public final class Importer {
         var format = options.format
         if format == .auto {
             guard let detected = SourceFormat.detect(path: path, firstByte: firstByte) else {
-                throw ImportError.unknownFormat(path: path, reason: "cannot tell the format from the name or the first byte; pass --format jsonl|json|xml")
+                throw ImportError.unknownFormat(path: path, reason: "cannot tell the format from the name or the first byte; pass --format jsonl|json|xml|parquet")
             }
             format = detected
         }
@@ -105,6 +108,7 @@ public final class Importer {
             case .jsonl: schemaName = try importJSONLines(path, options: options, sink: sink)
             case .json: schemaName = try importJSONArray(path, options: options, sink: sink)
             case .xml: schemaName = try XMLImporter(path: path).run(sink: sink)
+            case .parquet: schemaName = try importParquet(path, options: options, sink: sink)
             case .auto: break
             }
             info.schema = schemaName
@@ -160,6 +164,35 @@ public final class Importer {
                     }
                 }
                 guard emit(item) else { throw CancellationError() }
+            }
+        }, consume: sink.take)
+        return schema.name
+    }
+
+    // MARK: - Parquet
+
+    /// Parquet rows map like JSON rows (verl rows, flat schemas); a row's "line" is its 1-based row number.
+    private func importParquet(_ path: String, options: ImportOptions, sink: RecordSink) throws -> String {
+        let file: ParquetFile
+        do { file = try ParquetFile(path: path) } catch let e as ParquetError {
+            throw ImportError.unknownFormat(path: path, reason: e.message)
+        }
+        let schema = SchemaBox(options.map)
+        try pipelined(produce: { emitItem in
+            var packer = BatchPacker()
+            defer { packer.flush(emitItem) }
+            var position = 0
+            var rowNumber = 0
+            do {
+                try file.forEachRow { row in
+                    rowNumber += 1
+                    let raw = Array(row.serialized.utf8)
+                    let item = raw.withUnsafeBufferPointer { schema.map(row, position: position, line: rowNumber, raw: $0) }
+                    if case .example = item { position += 1 }
+                    guard packer.add(item, emitItem) else { throw CancellationError() }
+                }
+            } catch let e as ParquetError {
+                throw ImportError.malformed(path: path, line: rowNumber + 1, reason: e.description)
             }
         }, consume: sink.take)
         return schema.name

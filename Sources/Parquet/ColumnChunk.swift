@@ -19,12 +19,16 @@ struct ColumnChunkReader {
 
     /// Decodes the chunk whose bytes are `chunk`.
     func read(_ chunk: [UInt8]) throws -> ColumnData {
+        guard meta.numValues >= 0, meta.numValues <= Int64(Int32.max) else {
+            throw DecodeError(message: "the column chunk claims \(meta.numValues) values")
+        }
+        let total = Int(meta.numValues)
         var data = ColumnData()
-        data.definitions.reserveCapacity(Int(clamping: meta.numValues))
+        data.definitions.reserveCapacity(min(total, chunk.count * 8))
         var dictionary: [JSONValue]?
         var position = 0
         let decoder = self.decoder
-        while data.definitions.count < Int(clamping: meta.numValues) {
+        while data.definitions.count < total {
             guard position < chunk.count else {
                 throw DecodeError(message: "the column chunk ends after \(data.definitions.count) of \(meta.numValues) values")
             }
@@ -38,10 +42,19 @@ struct ColumnChunkReader {
             }
             let body = chunk[start..<(start + size)]
             position = start + size
+            // A page can hold no more values than the chunk has left, nor more bytes than the chunk holds.
+            let remaining = total - data.definitions.count
+            guard header.numValues >= 0, (header.type == PageType.dictionary.rawValue || Int(header.numValues) <= remaining) else {
+                throw DecodeError(message: "a page claims \(header.numValues) values, \(remaining) remain in the chunk")
+            }
+            guard header.uncompressedSize >= 0, Int64(header.uncompressedSize) <= max(meta.totalUncompressedSize, Int64(size)) + (1 << 20) else {
+                throw DecodeError(message: "a page claims \(header.uncompressedSize) uncompressed bytes, more than the whole column")
+            }
             switch PageType(rawValue: header.type) {
             case .dictionary:
                 let bytes = try decompress(body, size: Int(header.uncompressedSize))
                 var cursor = ByteCursor(bytes)
+                guard Int(header.numValues) <= bytes.count * 8 + 1 else { throw DecodeError(message: "a dictionary page claims \(header.numValues) values in \(bytes.count) bytes") }
                 dictionary = try decoder.plain(&cursor, count: Int(header.numValues))
             case .data:
                 let bytes = try decompress(body, size: Int(header.uncompressedSize))

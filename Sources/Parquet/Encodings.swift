@@ -75,7 +75,7 @@ enum Decoding {
     /// The RLE / bit-packed hybrid: `count` values of `bitWidth` bits.
     static func hybrid(_ cursor: inout ByteCursor, bitWidth: Int, count: Int) throws -> [UInt64] {
         var out: [UInt64] = []
-        out.reserveCapacity(count)
+        out.reserveCapacity(min(count, cursor.remaining * 8 + 64))
         let valueBytes = (bitWidth + 7) / 8
         while out.count < count {
             guard cursor.remaining > 0 else { throw DecodeError(message: "levels run past the page: \(out.count) of \(count) decoded") }
@@ -105,7 +105,7 @@ enum Decoding {
             throw DecodeError(message: "invalid DELTA_BINARY_PACKED header")
         }
         var out: [Int64] = [last]
-        out.reserveCapacity(total)
+        out.reserveCapacity(min(total, cursor.remaining * 8 + 1))
         let perMiniblock = blockSize / miniblocks
         while out.count < total {
             let minDelta = try cursor.zigzag()
@@ -142,7 +142,7 @@ struct ValueDecoder {
     /// `count` PLAIN-encoded values.
     func plain(_ cursor: inout ByteCursor, count: Int) throws -> [JSONValue] {
         var out: [JSONValue] = []
-        out.reserveCapacity(count)
+        out.reserveCapacity(min(count, cursor.remaining * 8))
         switch type {
         case .boolean:
             var bits: [UInt64] = []
@@ -174,6 +174,12 @@ struct ValueDecoder {
         switch Encoding(rawValue: encoding) {
         case .plain:
             return try plain(&cursor, count: count)
+        case .rle where type == .boolean:
+            // Booleans as a length-prefixed RLE / bit-packed hybrid of width 1.
+            let length = Int(try cursor.littleEndian(4))
+            let range = try cursor.take(length)
+            var runs = ByteCursor(cursor.bytes, from: range.lowerBound, to: range.upperBound)
+            return try Decoding.hybrid(&runs, bitWidth: 1, count: count).map { .bool($0 == 1) }
         case .deltaBinaryPacked:
             guard type == .int32 || type == .int64 else { throw DecodeError(message: "DELTA_BINARY_PACKED on \(type)") }
             return try Decoding.deltaBinaryPacked(&cursor).prefix(count).map { .int($0) }

@@ -1,9 +1,18 @@
 /// Parquet's physical types.
-public enum PhysicalType: Int32, Sendable {
+public enum PhysicalType: Int32, Sendable, CustomStringConvertible {
     case boolean = 0, int32 = 1, int64 = 2, int96 = 3, float = 4, double = 5, byteArray = 6, fixedLenByteArray = 7
+
+    /// The name Parquet's specification uses.
+    public var description: String {
+        ["BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"][Int(rawValue)]
+    }
 }
 
-public enum Repetition: Int32, Sendable { case required = 0, optional = 1, repeated = 2 }
+public enum Repetition: Int32, Sendable, CustomStringConvertible {
+    case required = 0, optional = 1, repeated = 2
+
+    public var description: String { ["required", "optional", "repeated"][Int(rawValue)] }
+}
 
 /// The encodings this reader understands (others are named in errors).
 public enum Encoding: Int32, Sendable {
@@ -11,8 +20,13 @@ public enum Encoding: Int32, Sendable {
          deltaByteArray = 7, rleDictionary = 8, byteStreamSplit = 9
 }
 
-public enum Codec: Int32, Sendable {
+public enum Codec: Int32, Sendable, CustomStringConvertible {
     case uncompressed = 0, snappy = 1, gzip = 2, lzo = 3, brotli = 4, lz4 = 5, zstd = 6, lz4Raw = 7
+
+    /// The name Parquet's specification uses.
+    public var description: String {
+        ["UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW"][Int(rawValue)]
+    }
 }
 
 /// What a column's bytes mean beyond the physical type.

@@ -19,8 +19,9 @@ public struct ParquetError: Error, CustomStringConvertible, Equatable {
 /// A Parquet file open for reading: its footer, its schema, and rows one row group at a time.
 ///
 /// Only the footer is read on open; a row group's column chunks are read when its rows are asked for,
-/// and only those of the requested columns, so memory follows one row group, not the file.
-public final class ParquetFile {
+/// and only those of the requested columns, so memory follows one row group, not the file. Nothing
+/// changes after opening (reads use `pread`), so a file can be read from any thread.
+public final class ParquetFile: @unchecked Sendable {
     public let path: String
     public let metadata: FileMetaData
     public let schema: SchemaNode

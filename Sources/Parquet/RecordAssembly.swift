@@ -5,6 +5,10 @@ import JSON
 struct RecordAssembly {
     /// The rows of one row group for the top-level fields `fields`, given each leaf's decoded data.
     static func rows(fields: [SchemaNode], columns: [Int: ColumnData], rowCount: Int) throws -> [JSONValue] {
+        let levels = columns.values.map(\.definitions.count).max() ?? 0
+        guard rowCount >= 0, rowCount <= max(levels, 0) || (columns.isEmpty && rowCount <= 1 << 24) else {
+            throw DecodeError(message: "the row group claims \(rowCount) rows, its columns hold \(levels) entries")
+        }
         var rows = [JSONObject](repeating: JSONObject(), count: rowCount)
         for field in fields {
             var merged = [JSONValue?](repeating: nil, count: rowCount)

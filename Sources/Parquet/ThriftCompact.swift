@@ -178,6 +178,10 @@ struct ThriftWriter {
     mutating func binary(_ id: Int16, _ value: [UInt8]) { fieldHeader(id, .binary); rawBinary(value) }
     mutating func string(_ id: Int16, _ value: String) { binary(id, Array(value.utf8)) }
 
+    mutating func appendBytes(_ value: [UInt8]) {
+        bytes.append(contentsOf: value)
+    }
+
     mutating func rawBinary(_ value: [UInt8]) {
         varint(UInt64(value.count))
         bytes.append(contentsOf: value)

@@ -25,7 +25,7 @@ struct Import: ParsableCommand {
     @Option(help: "Dataset to import into (default: named after each file).")
     var dataset: String?
 
-    @Option(help: "auto, jsonl, json or xml.")
+    @Option(help: "auto, jsonl, json, xml or parquet.")
     var format: SourceFormat = .auto
 
     @Option(help: "Where the fields are, for other JSON layouts: problem=PATH,answer=PATH,solution=PATH,index=PATH.")
