@@ -45,8 +45,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading"]),
         .testTarget(name: "CorpusTests", dependencies: ["JSON", "Corpus", "Store"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
-        .testTarget(name: "OneshotTests", dependencies: ["oneshot"]),
+        .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON"]),
     ]
 )

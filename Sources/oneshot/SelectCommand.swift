@@ -4,6 +4,7 @@ import Foundation
 import Selection
 import Store
 import JSON
+import Parquet
 
 /// `oneshot select`: write the training file of a 1-shot or few-shot run.
 struct Select: ParsableCommand {
@@ -12,7 +13,8 @@ struct Select: ParsableCommand {
         discussion: """
             Each chosen example's verl row (problem + step-by-step instruction, gold answer, index) is \
             repeated in turn until the file has --repeat-to rows: {π1, π13} gives 64 of each. The \
-            extension picks the format (.jsonl, .json).
+            extension picks the format (.parquet, .jsonl, .json); Parquet files are what verl reads \
+            (SNAPPY, verl's row schema, ARROW:schema metadata).
             """)
 
     enum Format: String, ExpressibleByArgument { case jsonl, json, parquet }
@@ -57,14 +59,17 @@ struct Select: ParsableCommand {
         let chosen = try chooseExamples(store)
         let rows = VerlRows.repeated(chosen, to: repeatTo)
         let fileFormat = format ?? Format(rawValue: (out as NSString).pathExtension.lowercased()) ?? .jsonl
-        let text: String
-        switch fileFormat {
-        case .jsonl: text = rows.map { JSONValue.object($0).serialized + "\n" }.joined()
-        case .json: text = JSONValue.array(rows.map(JSONValue.object)).serialized + "\n"
-        case .parquet: throw ValidationError("Parquet output needs the Parquet writer, which this build does not have yet; write .jsonl or .json")
-        }
         do {
-            try text.write(toFile: out, atomically: true, encoding: .utf8)
+            switch fileFormat {
+            case .jsonl: try rows.map { JSONValue.object($0).serialized + "\n" }.joined().write(toFile: out, atomically: true, encoding: .utf8)
+            case .json: try (JSONValue.array(rows.map(JSONValue.object)).serialized + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+            case .parquet:
+                let writer = try ParquetWriter(path: out, fields: ParquetWriter.verlFields)
+                for row in rows { try writer.write(.object(row)) }
+                try writer.close()
+            }
+        } catch let error as ParquetWriteError {
+            throw ValidationError(error.message)
         } catch {
             throw ValidationError("cannot write \(out): \(error.localizedDescription)")
         }

@@ -1,4 +1,6 @@
 import Foundation
+import JSON
+import Parquet
 import Testing
 
 /// End-to-end: the built `oneshot` binary on real files, through its JSON output.
@@ -138,6 +140,15 @@ import Testing
             let y = try JSONSerialization.jsonObject(with: Data(b.utf8)) as? NSDictionary
             #expect(x == y)
         }
+
+        // The same set as verl's Parquet: equal, row for row, to the paper's own file.
+        let parquetOut = FileManager.default.temporaryDirectory.appendingPathComponent("pi-\(UUID().uuidString).parquet").path
+        #expect(try run(["select", "--run", "paper", "--pi", "1,13", "--out", parquetOut], store: store).status == 0)
+        var ourRows: [JSONValue] = [], paperRows: [JSONValue] = []
+        try ParquetFile(path: parquetOut).forEachRow { ourRows.append($0) }
+        try ParquetFile(path: Self.root.deletingLastPathComponent()
+            .appendingPathComponent("shared/datasets/one-shot-rlvr/train/merge_pi1_pi13_r128.parquet").path).forEachRow { paperRows.append($0) }
+        #expect(ourRows.count == 128 && ourRows == paperRows)
 
         let compare = try run(["rank", "--run", "paper", "--compare", "variance,limr,learnability", "--top", "16", "--json"], store: store)
         #expect((compare.json["overlaps"] as? [Any])?.count == 3)
