@@ -29,6 +29,7 @@ build: deps
 ## release: optimised build, used by benchmarks
 release: deps
 	$(SWIFT) build $(RELEASE) --product oneshot
+	$(SWIFT) build $(RELEASE) --product oneshot-bench
 
 ## test: the whole test suite (what CI runs). Python (pyarrow, Hugging Face datasets) serves some tests as
 ## an independent reader of what oneshot writes; without PyPI those tests are skipped, with a message.

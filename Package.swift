@@ -41,6 +41,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "oneshot-bench", dependencies: ["Parquet", "JSON"]),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading"]),

@@ -3,6 +3,7 @@
 # Usage: Benchmarks/run.sh ONESHOT_BINARY PYTHON SHARED_DATASETS [RUNS]
 set -euo pipefail
 bin=$(realpath "$1"); py=$2; shared=$(realpath "$3"); runs=${4:-5}
+benchbin=$(dirname "$bin")/oneshot-bench
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # CPU time the hypervisor gave to others (steal) while we ran: on a shared VM it decides whether a
@@ -64,5 +65,24 @@ for i in $(seq "$runs"); do measure "$bin" rank --run paper --json --store "$wor
 echo "## Rank: acc_step_500.json by variance, all 1,209 with --json, whole process, $runs runs"
 echo "oneshot rank: median $(cut -d' ' -f1 "$work/rank" | median) s (runs: $(cut -d' ' -f1 "$work/rank" | tr '\n' ' '))"
 echo
+# Parquet: rows in memory, against pyarrow's read_table(...).to_pylist(), in the same run.
+per_read() { python3 -c "import json,sys,statistics; d=json.load(open(sys.argv[1])); print('%.4f %d %.2f' % (statistics.median(d['seconds']), d['rows'], sum(d['seconds'])))" "$1"; }
+"$benchbin" parquet-read "$shared/one-shot-rlvr/train/dsr_sub.parquet" 1000 >"$work/pq-ours.json"
+"$py" "$here/parquet_peer.py" "$shared/one-shot-rlvr/train/dsr_sub.parquet" 1000 >"$work/pq-py.json"
+read -r so rows st < <(per_read "$work/pq-ours.json"); read -r sp _ pt < <(per_read "$work/pq-py.json")
+echo "## Parquet read: dsr_sub.parquet ($rows rows) 1,000 times, rows in memory"
+echo "oneshot: median $so s per read, $st s in all; pyarrow: median $sp s per read, $pt s in all -> oneshot $(echo "$sp $so" | awk '{printf "%.2fx", $1/$2}') as fast"
+large=${LARGE_PARQUET:-/tmp/oneshot-bench-large.parquet}
+[ -f "$large" ] || "$py" "$here/make_large_parquet.py" "$large" 200 >/dev/null
+for i in $(seq 3); do
+  measure "$benchbin" parquet-read "$large" 1 >>"$work/large-ours"; cat "$work/out" >"$work/large-ours-$i.json"
+  measure "$py" "$here/parquet_peer.py" "$large" 1 >>"$work/large-py"; cat "$work/out" >"$work/large-py-$i.json"
+done
+ol=$(for i in 1 2 3; do per_read "$work/large-ours-$i.json" | cut -d' ' -f1; done | median)
+pl=$(for i in 1 2 3; do per_read "$work/large-py-$i.json" | cut -d' ' -f1; done | median)
+echo "## Parquet read: a generated $(($(stat -c %s "$large") / 1000000)) MB verl-schema file ($(per_read "$work/large-ours-1.json" | cut -d' ' -f2) rows), 3 runs each"
+echo "oneshot: median $ol s, peak RSS $(( $(cut -d' ' -f2 "$work/large-ours" | median) / 1024 )) MiB; pyarrow: median $pl s, peak RSS $(( $(cut -d' ' -f2 "$work/large-py" | median) / 1024 )) MiB -> oneshot $(echo "$pl $ol" | awk '{printf "%.2fx", $1/$2}') as fast"
+echo
+
 read -r steal1 total1 < <(cpu_ticks)
 echo "machine: $(nproc) cores; CPU steal during the run: $(echo "$steal0 $total0 $steal1 $total1" | awk '{printf "%.0f%%", 100*($3-$1)/($4-$2)}') of all CPU time"

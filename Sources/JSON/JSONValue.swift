@@ -78,6 +78,12 @@ public struct JSONObject: Equatable, Sendable {
 
     public init() {}
 
+    /// An empty object with room for `capacity` members.
+    public init(capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
     public init(_ pairs: KeyValuePairs<String, JSONValue>) {
         for (k, v) in pairs { self[k] = v }
     }

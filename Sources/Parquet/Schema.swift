@@ -21,11 +21,9 @@ public final class SchemaNode: @unchecked Sendable {
     public var isLeaf: Bool { element.numChildren == 0 && element.type != nil }
     public var repetition: Repetition { element.repetition ?? .required }
 
-    /// The nodes from this one down to the descendant at `path` (relative names), this one first.
-    func chain(to path: ArraySlice<String>) -> [SchemaNode] {
-        guard let name = path.first, let next = children.first(where: { $0.name == name }) else { return [self] }
-        return [self] + next.chain(to: path.dropFirst())
-    }
+    /// The leaf column indices under this node, and the first of them (set when the tree is built).
+    public fileprivate(set) var leafIndices: [Int] = []
+    public var firstLeaf: Int? { leafIndices.first }
 
     /// All leaves under this node, in column order.
     public var leaves: [SchemaNode] { isLeaf ? [self] : children.flatMap(\.leaves) }
@@ -57,6 +55,11 @@ public final class SchemaNode: @unchecked Sendable {
             }
         }
         try fill(root, depth: 0)
+        func collectLeafIndices(_ node: SchemaNode) {
+            node.children.forEach(collectLeafIndices)
+            node.leafIndices = node.leafIndex.map { [$0] } ?? node.children.flatMap(\.leafIndices)
+        }
+        collectLeafIndices(root)
         guard index == elements.count else { throw DecodeError(message: "schema has \(elements.count - index) elements outside the tree") }
         return root
     }

@@ -108,14 +108,30 @@ let mixedRows: [JSONValue] = (0..<200).map { i in
     @Test(.enabled(if: PythonReference.available, "pyarrow and datasets are not in .venv (make test installs them; PyPI unreachable?)"))
     func pyarrowAndDatasetsReadWhatWeWrite() throws {
         let verl = try verlRows("merge_pi1_pi13_r128")
-        for (rows, fields) in [(verl, ParquetWriter.verlFields), (mixedRows, mixedFields)] {
+        let shipped = try ["dsr_sub", "pi1_r128", "pi2_r128", "pi13_r128", "pi1209_r128", "merge_pi1_pi2_pi13_pi1209_r128"]
+            .map { (try verlRows($0), ParquetWriter.verlFields) }
+        for (rows, fields) in [(verl, ParquetWriter.verlFields), (mixedRows, mixedFields)] + shipped {
             let path = try written(rows, fields: fields, rowGroupSize: 50)
             let read = try PythonReference.read(path)
             #expect(read.pyarrow == rows)
             #expect(read.datasets == rows)
         }
         let schema = try PythonReference.read(try written(verl, fields: ParquetWriter.verlFields)).schema
+        #expect(schema.contains("data_source: string"))
         #expect(schema.contains("prompt: list<element: struct<content: string, role: string>>"))
         #expect(schema.contains("extra_info: struct<index: int64, split: string>"))
+    }
+}
+
+@Suite struct PyarrowToOursTests {
+    @Test(.enabled(if: PythonReference.available, "pyarrow is not in .venv (make test installs it; PyPI unreachable?)"))
+    func weReadWhatPyarrowWritesWithLargeStrings() throws {
+        let path = temporaryParquet()
+        let result = try PythonReference.run([Paths.fixtures.appendingPathComponent("write_with_pyarrow.py").path, path])
+        #expect(result.status == 0)
+        let expected = try JSONParser.parse(result.output).arrayValue ?? []
+        #expect(expected.count == 50)
+        #expect(expected[3]["text"]?.stringValue?.utf8.count ?? 0 > 1 << 20)
+        #expect(try allRows(path) == expected)
     }
 }
