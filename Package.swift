@@ -41,7 +41,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "oneshot-bench", dependencies: ["Parquet", "JSON"]),
+        .executableTarget(name: "oneshot-bench", dependencies: ["Parquet", "JSON", "Grading"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

@@ -84,5 +84,23 @@ echo "## Parquet read: a generated $(($(stat -c %s "$large") / 1000000)) MB verl
 echo "oneshot: median $ol s, peak RSS $(( $(cut -d' ' -f2 "$work/large-ours" | median) / 1024 )) MiB; pyarrow: median $pl s, peak RSS $(( $(cut -d' ' -f2 "$work/large-py" | median) / 1024 )) MiB -> oneshot $(echo "$pl $ol" | awk '{printf "%.2fx", $1/$2}') as fast"
 echo
 
+# Grading: every labelled pair of the corpus, one process each, after one warm-up call, timing each pair.
+stats() { python3 -c "
+import json, sys, statistics
+d = json.load(open(sys.argv[1])); t = sorted(d['seconds'])
+print('%.1f %.1f %.1f %.3f %d' % (statistics.median(t) * 1e6, t[int(0.99 * len(t))] * 1e6, t[-1] * 1e6, sum(t), d['accepted']))" "$1"; }
+cases="$shared/grading/cases.jsonl"
+"$benchbin" grade "$cases" >"$work/grade-ours.json"
+"$py" "$here/grade_peer.py" "$cases" >"$work/grade-py.json"
+read -r om op ox ot oa < <(stats "$work/grade-ours.json"); read -r pm pp px pt pa < <(stats "$work/grade-py.json")
+echo "## Grading: $(wc -l <"$cases") pairs of grading/cases.jsonl, one thread"
+echo "oneshot:     per pair median $om us, p99 $op us, max $ox us; total $ot s; accepted $oa"
+echo "Math-Verify: per pair median $pm us, p99 $pp us, max $px us; total $pt s; accepted $pa"
+echo "pairs per second: oneshot $(echo "$ot $pt" | awk '{printf "%.0fx", $2/$1}') Math-Verify's"
+for jobs in 1 2; do measure "$bin" grade "$cases" --jobs $jobs >"$work/jobs-$jobs"; done
+echo "oneshot grade FILE (whole process): --jobs 1 $(cut -d' ' -f1 "$work/jobs-1") s, --jobs 2 $(cut -d' ' -f1 "$work/jobs-2") s"
+echo "adversarial inputs, slowest call: $("$benchbin" grade-adversarial)"
+echo
+
 read -r steal1 total1 < <(cpu_ticks)
 echo "machine: $(nproc) cores; CPU steal during the run: $(echo "$steal0 $total0 $steal1 $total1" | awk '{printf "%.0f%%", 100*($3-$1)/($4-$2)}') of all CPU time"

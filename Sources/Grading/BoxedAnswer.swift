@@ -13,8 +13,13 @@ public enum BoxedAnswer {
     /// The contents of every `\boxed{...}` / `\fbox{...}` in `text`, in order, nested boxes counted once
     /// (the outer one).
     public static func all(in text: String) -> [String] {
+        located(in: text).map(\.content)
+    }
+
+    /// Every box with the UTF-8 offsets where it starts and ends.
+    public static func located(in text: String) -> [(content: String, start: Int, end: Int)] {
         let utf8 = Array(text.utf8)
-        var results: [String] = []
+        var results: [(content: String, start: Int, end: Int)] = []
         var i = 0
         while i < utf8.count {
             guard utf8[i] == UInt8(ascii: "\\"), let nameEnd = boxCommandEnd(utf8, from: i) else { i += 1; continue }
@@ -35,13 +40,13 @@ public enum BoxedAnswer {
                     k += 1
                 }
                 guard closed else { i = nameEnd; continue }
-                results.append(String(decoding: utf8[(j + 1)..<k], as: UTF8.self))
+                results.append((String(decoding: utf8[(j + 1)..<k], as: UTF8.self), i, k + 1))
                 i = k + 1
             } else if j > nameEnd {
                 // `\boxed 5`: the run of characters up to white space, `$` or end.
                 var k = j
                 while k < utf8.count, ![UInt8(ascii: " "), UInt8(ascii: "$"), UInt8(ascii: "\n")].contains(utf8[k]) { k += 1 }
-                if k > j { results.append(String(decoding: utf8[j..<k], as: UTF8.self)) }
+                if k > j { results.append((String(decoding: utf8[j..<k], as: UTF8.self), i, k)) }
                 i = k
             } else {
                 i = nameEnd

@@ -1,26 +1,63 @@
 // Benchmark driver for `make bench`: times library work that no single oneshot command isolates.
 //
 //   oneshot-bench parquet-read FILE REPEAT   read every row of FILE into memory REPEAT times
+//   oneshot-bench grade FILE                 grade every {gold, prediction} line, timing each pair
+//   oneshot-bench grade-adversarial          the slowest call over the adversarial inputs
 //
-// Prints one JSON object: the seconds of each repetition and the rows read.
+// Prints one JSON object with the measured seconds.
 import Foundation
+import Grading
 import JSON
 import Parquet
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, arguments[1] == "parquet-read", let repeats = Int(arguments[3]), repeats > 0 else {
-    FileHandle.standardError.write(Data("usage: oneshot-bench parquet-read FILE REPEAT\n".utf8))
+func usage() -> Never {
+    FileHandle.standardError.write(Data("usage: oneshot-bench parquet-read FILE REPEAT | grade FILE | grade-adversarial\n".utf8))
     exit(2)
 }
-var seconds: [Double] = []
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+
+if arguments.count == 2, arguments[1] == "grade-adversarial" {
+    let grader = Grader()
+    var worst = 0.0
+    for input in AdversarialInputs.fixed {
+        for gold in ["1", "x^2+1", "(1,2)", input] {
+            let start = ContinuousClock.now
+            _ = grader.grade(gold: gold, response: input)
+            worst = max(worst, seconds(ContinuousClock.now - start))
+        }
+    }
+    print(JSONValue.object(JSONObject(["calls": .int(Int64(AdversarialInputs.fixed.count * 4)), "max_seconds": .double(worst)])).serialized)
+    exit(0)
+}
+if arguments.count == 3, arguments[1] == "grade" {
+    let pairs = try String(contentsOfFile: arguments[2], encoding: .utf8).split(separator: "\n").map { line -> (String, String) in
+        let o = try JSONParser.parse(String(line))
+        return (o["gold"]?.stringValue ?? "", o["prediction"]?.stringValue ?? "")
+    }
+    let grader = Grader()
+    _ = grader.grade(gold: pairs[0].0, response: pairs[0].1)   // warm-up, as the peer does
+    var times: [Double] = []
+    var accepted = 0
+    for (gold, prediction) in pairs {
+        let start = ContinuousClock.now
+        let verdict = grader.grade(gold: gold, response: prediction)
+        times.append(seconds(ContinuousClock.now - start))
+        accepted += verdict.correct ? 1 : 0
+    }
+    print(JSONValue.object(JSONObject(["pairs": .int(Int64(pairs.count)), "accepted": .int(Int64(accepted)),
+                                       "seconds": .array(times.map(JSONValue.double))])).serialized)
+    exit(0)
+}
+guard arguments.count == 4, arguments[1] == "parquet-read", let repeats = Int(arguments[3]), repeats > 0 else { usage() }
+var times: [Double] = []
 var rows = 0
 for _ in 0..<repeats {
     let start = ContinuousClock.now
     var all: [JSONValue] = []
     let file = try ParquetFile(path: arguments[2])
     for group in file.metadata.rowGroups.indices { all += try file.rows(rowGroup: group) }
-    let d = ContinuousClock.now - start
-    seconds.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    times.append(seconds(ContinuousClock.now - start))
     rows = all.count
 }
-print(JSONValue.object(JSONObject(["rows": .int(Int64(rows)), "seconds": .array(seconds.map(JSONValue.double))])).serialized)
+print(JSONValue.object(JSONObject(["rows": .int(Int64(rows)), "seconds": .array(times.map(JSONValue.double))])).serialized)

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import Grading
+
+/// Rules a user relies on, each on cases of its own (the corpus checks them at scale).
+@Suite struct GraderTests {
+    func yes(_ gold: String, _ prediction: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(Grader.equivalent(gold: gold, answer: prediction), "\(gold) vs \(prediction)", sourceLocation: sourceLocation)
+    }
+    func no(_ gold: String, _ prediction: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(!Grader.equivalent(gold: gold, answer: prediction), "\(gold) vs \(prediction)", sourceLocation: sourceLocation)
+    }
+
+    @Test func rationalValuesCompareExactly() {
+        yes("\\frac{1}{2}", "0.5"); yes("\\frac12", "1/2"); yes("1\\frac{4}{5}", "1.8"); yes("10{,}000", "10000")
+        no("5", "500"); no("5", "0.05"); no("10080", "10081"); no("\\frac{1}{3}", "0.3333"); no("\\frac{1}{3}", "0.333333")
+    }
+
+    @Test func irrationalValuesUseATolerance() {
+        yes("\\frac{\\sqrt{3}}{3}", "\\frac{1}{\\sqrt3}"); yes("3\\sqrt{2}", "\\sqrt{18}"); yes("\\sqrt{2}", "1.41421356")
+        no("\\sqrt{2}", "1.4142"); no("3\\sqrt{13}", "3\\sqrt[3]{13}"); no("2\\pi", "2")
+    }
+
+    @Test func expressionsCompareByValue() {
+        yes("x^2+2x+1", "(x+1)^2"); yes("\\frac{11+9a}{20}", "\\frac{9a+11}{20}"); no("x^2+2x+1", "x^2+2x-1")
+        yes("y = 2x + 3", "2x + 3 = y"); yes("x = 5", "5"); yes("5", "x=5")
+    }
+
+    @Test func structures() {
+        yes("(1, -2)", "\\left( 1, -2 \\right)"); no("(1, -2)", "(-2, 1)")
+        yes("1, 3, 5", "5, 1, 3"); yes("\\{1\\pm\\sqrt{5},-2\\}", "-2, 1-\\sqrt{5}, 1+\\sqrt{5}")
+        yes("[2, 5)", "x \\in [2, 5)"); no("[2, 5)", "(2, 5)"); no("(-\\infty, 3]", "(-\\infty, 3)")
+        yes("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}")
+        no("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "\\begin{pmatrix} 1 & 2 \\\\ 3 & 5 \\end{pmatrix}")
+    }
+
+    @Test func formats() {
+        yes("90^\\circ", "90"); yes("90", "90°"); yes("12 \\text{ cm}", "12"); yes("\\$18.90", "18.9"); yes("25\\%", "25")
+        yes("\\text{(C)}", "C"); yes("\\text{Evelyn}", "evelyn"); yes("4", "\\text{four}"); yes("2000", "2e3")
+        yes("-5", "−5"); yes("\\sqrt{51}", "√51"); yes("6 - 5i", "6 - 5\\mathrm{i}"); yes("\\text{4:30 p.m.}", "4:30 \\text{ p.m.}")
+        no("52_8", "52")
+    }
+
+    @Test func extraction() {
+        #expect(AnswerExtractor.extract("so $\\boxed{\\frac{1}{2}}$.")?.answer == "\\frac{1}{2}")
+        #expect(AnswerExtractor.extract("The answer is 5. Let me check: 5+0=5.")?.answer == "5")
+        #expect(AnswerExtractor.extract("Final Answer: The final answer is $12$. I hope it is correct.")?.answer == "12")
+        #expect(AnswerExtractor.extract("48/2 = 24\n#### 72")?.answer == "72")
+        #expect(AnswerExtractor.extract("<think>\\boxed{1}</think> so \\boxed{2}")?.answer == "2")
+        #expect(AnswerExtractor.extract("no answer here, just 42") == nil)
+        #expect(AnswerExtractor.extract("The answer is 5.", requireBox: true) == nil)
+    }
+
+    @Test func multiPartGoldsMergeTrailingBoxesButALoneLastBoxWins() {
+        let grader = Grader()
+        #expect(grader.grade(gold: "3, 5", response: "so $\\boxed{3}$ and $\\boxed{5}$").correct)
+        #expect(!grader.grade(gold: "5", response: "\\boxed{3}, but wait, it is \\boxed{5} no \\boxed{7}").correct)
+        #expect(grader.grade(gold: "7", response: "\\boxed{3}, but wait \\boxed{7}").correct)
+    }
+}
+
+/// Random and adversarial inputs: never a crash, never a hang. (The 10 ms bound per call is measured on the
+/// release build by `make bench`, over the same inputs: timing targets stay out of tests.)
+@Suite struct GraderRobustnessTests {
+    @Test func adversarialInputsStayBounded() {
+        let grader = Grader()
+        var inputs = AdversarialInputs.fixed
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789+-*/^_{}()[]\\frac\\sqrt\\boxed\\pi,.=<>|! xe$%&")
+        for _ in 0..<300 { inputs.append(String((0..<Int.random(in: 1...300, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })) }
+        for input in inputs {
+            for gold in ["1", "x^2+1", "(1,2)", input] {
+                let start = ContinuousClock.now
+                _ = grader.grade(gold: gold, response: input)
+                #expect(ContinuousClock.now - start < .milliseconds(500), "hangs: \(input.prefix(60))")
+            }
+        }
+    }
+}
