@@ -56,34 +56,47 @@ struct Grade: ParsableCommand {
             return
         }
         guard let file, let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file ?? "")") }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }
+        let bytes = [UInt8](data)
+        // Line ranges by byte (1-based line numbers kept), blank lines left out.
+        var lines: [(number: Int, range: Range<Int>)] = []
+        var start = 0, number = 1
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            if bytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { lines.append((number, start..<i)) }
+            start = i + 1
+            number += 1
+        }
+        if bytes[start...].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { lines.append((number, start..<bytes.count)) }
         var results = [String](repeating: "", count: lines.count)
         var correct = 0, graded = 0, failed = 0
-        let goldField = goldField, predictionField = predictionField, json = json, jobs = jobs
+        let goldField = goldField, predictionField = predictionField, json = json, jobs = jobs, lineRanges = lines
         results.withUnsafeMutableBufferPointer { out in
             let target = UncheckedBuffer(out)
             let counters = Counters()
-            DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-                var local = (0, 0, 0)
-                for k in stride(from: worker, to: lines.count, by: jobs) {
-                    let (number, line) = lines[k]
-                    let object = (try? JSONParser.parse(String(line)))?.objectValue
-                    guard let object, let g = object[goldField]?.scalarText, let p = object[predictionField]?.scalarText else {
-                        let reason = object == nil ? "invalid JSON" : "missing '\(goldField)' or '\(predictionField)'"
-                        target.buffer[k] = json ? JSONValue.object(JSONObject(["line": .int(Int64(number + 1)), "error": .string(reason)])).serialized
-                            : "\(file):\(number + 1): \(reason)"
-                        local.2 += 1
-                        continue
+            bytes.withUnsafeBufferPointer { all in
+                let input = UncheckedBuffer(UnsafeMutableBufferPointer(mutating: all))
+                DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+                    var local = (0, 0, 0)
+                    // Contiguous blocks per worker: each thread walks its own part of the file.
+                    let lo = lineRanges.count * worker / jobs, hi = lineRanges.count * (worker + 1) / jobs
+                    for k in lo..<hi {
+                        let (number, range) = lineRanges[k]
+                        let object = (try? JSONParser.parse(UnsafeBufferPointer(rebasing: input.buffer[range])))?.objectValue
+                        guard let object, let g = object[goldField]?.scalarText, let p = object[predictionField]?.scalarText else {
+                            let reason = object == nil ? "invalid JSON" : "missing '\(goldField)' or '\(predictionField)'"
+                            target.buffer[k] = json ? JSONValue.object(JSONObject(["line": .int(Int64(number)), "error": .string(reason)])).serialized
+                                : "\(file):\(number): \(reason)"
+                            local.2 += 1
+                            continue
+                        }
+                        let verdict = grader.grade(gold: g, response: p)
+                        local.0 += verdict.correct ? 1 : 0
+                        local.1 += 1
+                        target.buffer[k] = json
+                            ? JSONValue.object(JSONObject(["correct": .bool(verdict.correct), "extracted": verdict.extracted.map(JSONValue.string) ?? .null])).serialized
+                            : "\(verdict.correct)\t\(verdict.extracted ?? "")"
                     }
-                    let verdict = grader.grade(gold: g, response: p)
-                    local.0 += verdict.correct ? 1 : 0
-                    local.1 += 1
-                    target.buffer[k] = json
-                        ? JSONValue.object(JSONObject(["correct": .bool(verdict.correct), "extracted": verdict.extracted.map(JSONValue.string) ?? .null])).serialized
-                        : "\(verdict.correct)\t\(verdict.extracted ?? "")"
+                    counters.add(local)
                 }
-                counters.add(local)
             }
             (correct, graded, failed) = counters.total
         }

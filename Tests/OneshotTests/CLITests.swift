@@ -26,7 +26,7 @@ import Testing
     }
 
     /// Runs the binary with output sent to files (no pipe can fill up and block it).
-    func run(_ arguments: [String], store: String) throws -> Output {
+    func run(_ arguments: [String], store: String?) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
@@ -34,7 +34,7 @@ import Testing
         FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = arguments + ["--store", store]
+        process.arguments = arguments + (store.map { ["--store", $0] } ?? [])
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.currentDirectoryURL = dir
@@ -157,6 +157,33 @@ import Testing
         #expect(unknown.status != 0 && unknown.stderr.contains("no run named 'nope'"))
         let badPi = try run(["select", "--run", "paper", "--pi", "5000", "--out", out.path], store: store)
         #expect(badPi.status != 0 && badPi.stderr.contains("--pi takes ranks from 1 to 1209"))
+    }
+
+    @Test func gradeOnePairAndAFile() throws {
+        let store: String? = nil   // grading does not touch the store
+        #expect(try run(["grade", "--gold", "\\frac{1}{2}", "--prediction", "so $\\boxed{0.5}$"], store: store).stdout == "true\n")
+        #expect(try run(["grade", "--gold", "5", "--prediction", "\\boxed{500}"], store: store).stdout == "false\n")
+        #expect(try run(["grade", "--gold", "5", "--prediction", "The answer is 5.", "--require-box"], store: store).stdout == "false\n")
+
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("pairs-\(UUID().uuidString).jsonl")
+        try Data("""
+            {"gold": "3", "prediction": "\\\\boxed{3}"}
+            {"gold": "x^2", "prediction": "no answer"}
+
+            {oops
+            {"gold": "(1,2)", "prediction": "The answer is $(1, 2)$."}
+
+            """.utf8).write(to: input)
+        for jobs in ["1", "2"] {
+            let result = try run(["grade", input.path, "--json", "--jobs", jobs], store: store)
+            let lines = result.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(lines.count == 4)   // one object per non-blank input line, in input order
+            #expect(lines[0]?["correct"] as? Bool == true && lines[0]?["extracted"] as? String == "3")
+            #expect(lines[1]?["correct"] as? Bool == false && lines[1]?["extracted"] is NSNull)
+            #expect(lines[2]?["error"] as? String == "invalid JSON" && lines[2]?["line"] as? Int == 4)
+            #expect(lines[3]?["correct"] as? Bool == true)
+            #expect(result.stderr.contains("2 of 3 correct"))
+        }
     }
 
     @Test func unknownDatasetIsAClearError() throws {
