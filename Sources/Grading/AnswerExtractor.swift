@@ -22,9 +22,11 @@ public enum AnswerExtractor {
         if let think = lastIndex(of: "</think>", in: bytes) {
             text = String(decoding: bytes[(think + 8)...], as: UTF8.self)
         }
-        let boxes = BoxedAnswer.located(in: text)
+        let utf8 = Array(text.utf8)
+        let boxes = BoxedAnswer.spans(in: utf8)
         if let last = boxes.last {
-            return Extraction(answer: last.content, mergedBoxes: mergedTrailingBoxes(boxes, in: text), method: "boxed")
+            return Extraction(answer: String(decoding: utf8[last.content], as: UTF8.self),
+                              mergedBoxes: mergedTrailingBoxes(boxes, in: utf8), method: "boxed")
         }
         if requireBox { return nil }
         let lower = Array(text.utf8).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
@@ -47,9 +49,8 @@ public enum AnswerExtractor {
     }
 
     /// The last run of boxes separated only by commas, "and", semicolons, `$` and spaces.
-    private static func mergedTrailingBoxes(_ boxes: [(content: String, start: Int, end: Int)], in text: String) -> String? {
+    private static func mergedTrailingBoxes(_ boxes: [BoxedAnswer.Span], in utf8: [UInt8]) -> String? {
         guard boxes.count >= 2 else { return nil }
-        let utf8 = Array(text.utf8)
         var run = [boxes[boxes.count - 1]]
         // Answers have a handful of parts; sixteen boxes is already more than any gold lists.
         for k in stride(from: boxes.count - 2, through: max(0, boxes.count - 16), by: -1) {
@@ -59,7 +60,7 @@ public enum AnswerExtractor {
             guard gap.count <= 12, gap.allSatisfy({ " ,;$\\\n".utf8.contains($0) }) else { break }
             run.insert(boxes[k], at: 0)
         }
-        return run.count >= 2 ? run.map(\.content).joined(separator: ", ") : nil
+        return run.count >= 2 ? run.map { String(decoding: utf8[$0.content], as: UTF8.self) }.joined(separator: ", ") : nil
     }
 
     private static func minerva(_ text: String, _ lower: [UInt8]) -> String? {

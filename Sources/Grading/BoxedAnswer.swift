@@ -7,19 +7,27 @@ public enum BoxedAnswer {
     /// `\boxed 5` (a box without braces, as models sometimes write it) gives the token that follows.
     /// An unclosed box gives nil rather than a truncated answer.
     public static func last(in text: String) -> String? {
-        all(in: text).last
+        let utf8 = Array(text.utf8)
+        return spans(in: utf8).last.map { String(decoding: utf8[$0.content], as: UTF8.self) }
     }
 
     /// The contents of every `\boxed{...}` / `\fbox{...}` in `text`, in order, nested boxes counted once
     /// (the outer one).
     public static func all(in text: String) -> [String] {
-        located(in: text).map(\.content)
+        let utf8 = Array(text.utf8)
+        return spans(in: utf8).map { String(decoding: utf8[$0.content], as: UTF8.self) }
     }
 
-    /// Every box with the UTF-8 offsets where it starts and ends.
-    public static func located(in text: String) -> [(content: String, start: Int, end: Int)] {
-        let utf8 = Array(text.utf8)
-        var results: [(content: String, start: Int, end: Int)] = []
+    /// Where a box sits in UTF-8 bytes: its contents, and the whole box from `\` to the closing brace.
+    public struct Span: Sendable {
+        public let content: Range<Int>
+        public let start: Int
+        public let end: Int
+    }
+
+    /// Every box in `utf8`, without building a string for any of them.
+    public static func spans(in utf8: [UInt8]) -> [Span] {
+        var results: [Span] = []
         var i = 0
         while i < utf8.count {
             guard utf8[i] == UInt8(ascii: "\\"), let nameEnd = boxCommandEnd(utf8, from: i) else { i += 1; continue }
@@ -40,13 +48,13 @@ public enum BoxedAnswer {
                     k += 1
                 }
                 guard closed else { i = nameEnd; continue }
-                results.append((String(decoding: utf8[(j + 1)..<k], as: UTF8.self), i, k + 1))
+                results.append(Span(content: (j + 1)..<k, start: i, end: k + 1))
                 i = k + 1
             } else if j > nameEnd {
                 // `\boxed 5`: the run of characters up to white space, `$` or end.
                 var k = j
                 while k < utf8.count, ![UInt8(ascii: " "), UInt8(ascii: "$"), UInt8(ascii: "\n")].contains(utf8[k]) { k += 1 }
-                if k > j { results.append((String(decoding: utf8[j..<k], as: UTF8.self), i, k)) }
+                if k > j { results.append(Span(content: j..<k, start: i, end: k)) }
                 i = k
             } else {
                 i = nameEnd
@@ -57,17 +65,19 @@ public enum BoxedAnswer {
 
     /// If a box command (`\boxed` or `\fbox`, not `\boxedfoo`) starts at `i`, the index after its name.
     private static func boxCommandEnd(_ s: [UInt8], from i: Int) -> Int? {
-        for name in ["boxed", "fbox"] {
-            let n = Array(name.utf8)
-            guard i + 1 + n.count <= s.count, Array(s[(i + 1)..<(i + 1 + n.count)]) == n else { continue }
-            let end = i + 1 + n.count
-            if end < s.count, (s[end] >= UInt8(ascii: "a") && s[end] <= UInt8(ascii: "z")) || (s[end] >= UInt8(ascii: "A") && s[end] <= UInt8(ascii: "Z")) {
-                continue
-            }
+        for name in boxNames {
+            let end = i + 1 + name.count
+            guard end <= s.count else { continue }
+            var matches = true
+            for k in 0..<name.count where s[i + 1 + k] != name[k] { matches = false; break }
+            guard matches else { continue }
+            if end < s.count, (s[end] | 0x20) >= UInt8(ascii: "a") && (s[end] | 0x20) <= UInt8(ascii: "z") { continue }
             return end
         }
         return nil
     }
+
+    private static let boxNames: [[UInt8]] = [Array("boxed".utf8), Array("fbox".utf8)]
 }
 
 /// GSM8K's answer convention: the final answer follows `####`.

@@ -43,9 +43,9 @@ public struct Grader: Sendable {
 
     /// The gold without a `\boxed{}` wrapper, if it has one.
     private static func unboxed(_ gold: String) -> String {
-        let trimmed = gold.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("\\boxed"), let inner = BoxedAnswer.last(in: trimmed) { return inner }
-        return trimmed
+        let start = gold.utf8.firstIndex { $0 != 0x20 } ?? gold.utf8.endIndex
+        if gold.utf8[start...].starts(with: "\\boxed".utf8), let inner = BoxedAnswer.last(in: gold) { return inner }
+        return gold
     }
 
     /// How many top-level parts a gold answer lists.

@@ -19,15 +19,17 @@ func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.
 
 if arguments.count == 2, arguments[1] == "grade-adversarial" {
     let grader = Grader()
-    var worst = 0.0
+    var worst = 0.0, worstInput = ""
     for input in AdversarialInputs.fixed {
         for gold in ["1", "x^2+1", "(1,2)", input] {
             let start = ContinuousClock.now
             _ = grader.grade(gold: gold, response: input)
-            worst = max(worst, seconds(ContinuousClock.now - start))
+            let t = seconds(ContinuousClock.now - start)
+            if t > worst { worst = t; worstInput = String(input.prefix(40)) + " (gold \(gold.prefix(20)))" }
         }
     }
-    print(JSONValue.object(JSONObject(["calls": .int(Int64(AdversarialInputs.fixed.count * 4)), "max_seconds": .double(worst)])).serialized)
+    print(JSONValue.object(JSONObject(["calls": .int(Int64(AdversarialInputs.fixed.count * 4)), "max_seconds": .double(worst),
+                                       "slowest": .string(worstInput)])).serialized)
     exit(0)
 }
 if arguments.count == 3, arguments[1] == "grade" {

@@ -41,6 +41,38 @@ import Testing
         no("52_8", "52")
     }
 
+    /// Answers in the styles of AIME, AMC, Minerva and OlympiadBench golds.
+    @Test func otherBenchmarksStyles() {
+        yes("025", "25"); yes("27.0", "27"); yes("27", "27.0"); no("27.0", "27.5"); yes("4.5", "4.50")
+        yes("8.7e8", "8.7 \\times 10^{8}"); yes("8.7e8", "870000000"); no("8.7e8", "8.8e8"); yes("1.6 \\times 10^{-18}", "1.6e-18")
+        no("6.2 \\times 10^{-6}", "6.2 \\times 10^{-5}"); yes("336^\\circ", "336"); yes("2.2 \\tau", "2.2\\tau"); no("2.2 \\tau", "2.3\\tau")
+        yes("(-\\infty, -2) \\cup (3, \\infty)", "(3,\\infty)\\cup(-\\infty,-2)"); yes("\\text{Yes}", "yes"); no("\\text{No}", "yes")
+        yes("\\frac{\\pi}{4}", "0.785398"); no("\\frac{\\pi}{4}", "0.7854")
+    }
+
+    /// Every gold of the six shipped benchmarks, boxed, grades as correct against itself.
+    @Test func everyBenchmarkGoldAcceptsItself() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("datasets/benchmarks")
+        var checked = 0
+        for name in ["math500", "aime24", "aime25", "amc23", "minerva_math", "olympiadbench"] {
+            for line in try String(contentsOf: folder.appendingPathComponent("\(name).jsonl"), encoding: .utf8).split(separator: "\n") {
+                let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                let gold: String
+                if let finals = row["final_answer"] as? [String] {
+                    gold = finals[0].trimmingCharacters(in: CharacterSet(charactersIn: "$ "))
+                } else if let answer = row["answer"] {
+                    gold = (answer as? Double).map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "\(answer)"
+                } else {
+                    gold = BoxedAnswer.last(in: row["solution"] as! String)!
+                }
+                #expect(Grader().grade(gold: gold, response: "The final result is $\\boxed{\(gold)}$.").correct, "\(name): \(gold)")
+                checked += 1
+            }
+        }
+        #expect(checked == 1547)
+    }
+
     @Test func extraction() {
         #expect(AnswerExtractor.extract("so $\\boxed{\\frac{1}{2}}$.")?.answer == "\\frac{1}{2}")
         #expect(AnswerExtractor.extract("The answer is 5. Let me check: 5+0=5.")?.answer == "5")
