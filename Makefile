@@ -40,7 +40,7 @@ python-reference:
 	@[ -f $(VENV)/.test-ready ] || { python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -r Tests/requirements.txt \
 	  && touch $(VENV)/.test-ready; } || echo "warning: no Python reference (PyPI unreachable?): the tests that read oneshot's Parquet with pyarrow and datasets will be skipped"
 
-## demo: import the bundled data, deduplicate, decontaminate, rank the paper's histories, build {π1, π13}
+## demo: import the bundled data, deduplicate, decontaminate, rank the paper's histories, build {π1, π13}, report
 demo: deps build
 	rm -rf $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine demo-out
 	mkdir -p demo-out
@@ -53,7 +53,8 @@ demo: deps build
 	$(BIN) rank --run paper-probe --top 13 --store $(DEMO_STORE)
 	$(BIN) select --run paper-probe --pi 1,13 --out demo-out/pi1_pi13_r128.jsonl --store $(DEMO_STORE)
 	$(BIN) stats --store $(DEMO_STORE)
-	@echo "store: $(DEMO_STORE); training file: demo-out/pi1_pi13_r128.jsonl"
+	$(BIN) report --store $(DEMO_STORE) --out reports/demo
+	@echo "store: $(DEMO_STORE); training file: demo-out/pi1_pi13_r128.jsonl; report: reports/demo/index.html"
 
 ## bench: speed and memory against the Python peers, in the same run (figures go to BENCHMARKS.md)
 bench: deps release $(VENV)/.ready

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Selection", targets: ["Selection"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "JSON", targets: ["JSON"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,10 +35,11 @@ let package = Package(
         .target(name: "Corpus", dependencies: ["JSON", "Parquet", "Store", "Grading", "CLibXML2", "CCrypto"]),
         .target(name: "Parquet", dependencies: ["JSON", "CSnappy", "CZstd", "CZlib"]),
         .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus"]),
+        .target(name: "Reports", dependencies: ["Store", "Selection"]),
 
         // The command-line tool: thin commands over the libraries.
         .executableTarget(name: "oneshot", dependencies: [
-            "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet",
+            "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "GradingTests", dependencies: ["Grading"]),
         .testTarget(name: "CorpusTests", dependencies: ["JSON", "Corpus", "Store"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Corpus", "Selection"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON"]),
     ]

@@ -66,3 +66,22 @@ extension ContaminationMatch {
         shared = row["shared"].int ?? 0
     }
 }
+
+extension Store {
+    /// Matches grouped by benchmark dataset name, highest coverage first, at most `perBenchmark` each.
+    public func contaminationByBenchmark(perBenchmark: Int) throws -> [(benchmark: String, matches: [ContaminationMatch])] {
+        let rows = try db.rows("""
+            SELECT d.name AS benchmark, m.example_id, m.benchmark_example_id, m.ngram, m.coverage, m.shared
+            FROM contamination_matches m JOIN examples b ON b.id = m.benchmark_example_id JOIN datasets d ON d.id = b.dataset_id
+            ORDER BY d.id, m.coverage DESC, m.example_id
+            """)
+        var order: [String] = []
+        var grouped: [String: [ContaminationMatch]] = [:]
+        for row in rows {
+            let name = row["benchmark"].string ?? ""
+            if grouped[name] == nil { order.append(name) }
+            if grouped[name, default: []].count < perBenchmark { grouped[name, default: []].append(ContaminationMatch(row: row)) }
+        }
+        return order.map { ($0, grouped[$0] ?? []) }
+    }
+}

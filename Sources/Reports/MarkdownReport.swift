@@ -1,0 +1,68 @@
+import Foundation
+import Selection
+
+/// The report as GitHub-flavoured Markdown, with its charts as SVG files beside it.
+public enum MarkdownReport {
+    /// The Markdown text and the chart files it links to (file name -> SVG).
+    public static func render(_ data: ReportData) -> (markdown: String, charts: [String: String]) {
+        var md = "# OneShotKit report\n\n`\(data.storePath.replacingOccurrences(of: "`", with: "'"))` · \(data.generatedAt)\n\n"
+        var charts: [String: String] = [:]
+        md += "## Data\n\n"
+        md += table(["dataset", "role", "rows", "rejected", "skipped", "duplicate clusters", "in clusters", "contaminated"], data.datasets.map { s in
+            [s.name, s.role.rawValue, "\(s.rows)", "\(s.rejected)", "\(s.skipped)", "\(s.clusters)", "\(s.inClusters)", "\(s.contaminated)"]
+        })
+        if !data.rejects.isEmpty {
+            md += "\n### Rejected rows (first \(data.rejects.count))\n\n"
+            md += table(["file:line", "field", "reason"], data.rejects.map { ["\(($0.path as NSString).lastPathComponent):\($0.row.line)", $0.row.field ?? "-", $0.row.reason] })
+        }
+        if !data.largestClusters.isEmpty {
+            md += "\n## Duplicates\n\n\(data.clusterCount) clusters; the largest:\n"
+            for c in data.largestClusters {
+                md += "\n### \(c.cluster.kind.rawValue), \(c.cluster.members.count) members\n\n"
+                md += table(["", "dataset", "index", "similarity", "problem"], zip(c.cluster.members, c.members).map { m, e in
+                    [m.exampleID == c.cluster.representativeID ? "★" : "", e.datasetName, e.sourceIndex ?? "-", String(format: "%.2f", m.similarity), Escape.shortened(e.problem, 200)]
+                })
+            }
+        }
+        if !data.contamination.isEmpty {
+            md += "\n## Contamination\n\nFlagged when a training example contains at least half of a benchmark item's token 8-grams.\n"
+            for c in data.contamination {
+                md += "\n### \(Escape.markdownCell(c.benchmark))\n\n"
+                md += table(["coverage", "training example", "benchmark item"], c.pairs.map { p in
+                    [String(format: "%.0f%%", p.coverage * 100), "\(p.train.datasetName)#\(p.train.sourceIndex ?? "-"): \(Escape.shortened(p.train.problem, 200))",
+                     "\(p.item.datasetName)#\(p.item.sourceIndex ?? "-"): \(Escape.shortened(p.item.problem, 200))"]
+                })
+            }
+        }
+        for s in data.selections {
+            let chart = "selection-\(fileSafe(s.run.name))-std.svg"
+            charts[chart] = SVGChart.histogram(s.standardDeviations, title: "Distribution of the standard deviation", xLabel: "standard deviation of training accuracy")
+            md += "\n## Selection: \(Escape.markdownCell(s.run.name))\n\n\(s.historyCount) accuracy histories over **\(Escape.markdownCell(s.datasetName))**, ranked by historical variance (population standard deviation; π_i is rank i).\n\n![Distribution of the standard deviation](\(chart))\n\n"
+            md += table(["π", "index", "std", "mean", "history", "answer", "problem"], s.top.map { r, e in
+                ["π\(r.rank)", e?.sourceIndex ?? "-", String(format: "%.4f", r.score), String(format: "%.3f", r.history.meanAccuracy),
+                 sparkline(r.history.accuracies), Escape.shortened(e?.answer ?? "-", 30), Escape.shortened(e?.problem ?? "", 160)]
+            })
+            md += "\nOverlap of the top \(s.overlapSize) between scores:\n\n"
+            md += table(["scores", "shared examples"], s.overlaps.map { ["\($0.a.rawValue) / \($0.b.rawValue)", "\($0.shared)"] })
+        }
+        if !data.selections.isEmpty {
+            md += "\n## Provenance\n\n"
+            md += table(["run", "engine", "purpose", "seed", "config", "inputs (sha256)", "tool", "started"], data.selections.map { s in
+                let r = s.run
+                return [r.name, r.engine, r.purpose.rawValue, r.seed.map(String.init) ?? "-", r.config, r.inputs, r.toolVersion, r.startedAt]
+            })
+        }
+        return (md, charts)
+    }
+
+    private static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var out = "| " + header.map(Escape.markdownCell).joined(separator: " | ") + " |\n"
+        out += "|" + String(repeating: " --- |", count: header.count) + "\n"
+        for row in rows { out += "| " + row.map(Escape.markdownCell).joined(separator: " | ") + " |\n" }
+        return out
+    }
+
+    static func fileSafe(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Selection
+import Store
+
+/// Everything a report shows, read from the store in one place.
+public struct ReportData {
+    public struct Cluster {
+        public let cluster: DuplicateCluster
+        public let members: [ExampleRecord]
+    }
+
+    public struct Contamination {
+        public let benchmark: String
+        public let pairs: [(train: ExampleRecord, item: ExampleRecord, coverage: Double)]
+    }
+
+    public struct Selection {
+        public let run: RunRecord
+        public let datasetName: String
+        public let historyCount: Int
+        public let top: [(ranked: RankedExample, example: ExampleRecord?)]
+        public let standardDeviations: [Double]
+        /// Pairwise overlap of the top sets of the three scores.
+        public let overlaps: [(a: ScoreKind, b: ScoreKind, shared: Int)]
+        public let overlapSize: Int
+    }
+
+    public let storePath: String
+    public let generatedAt: String
+    public let datasets: [DatasetStats]
+    public let rejects: [(dataset: String, path: String, row: RejectedRow)]
+    public let clusterCount: Int
+    public let largestClusters: [Cluster]
+    public let contamination: [Contamination]
+    public let selections: [Selection]
+
+    /// Reads the report's data from `store`: the `top` π of each probe run, the largest clusters, the
+    /// strongest contamination matches per benchmark.
+    public init(store: Store, top: Int = 16, now: Date = Date()) throws {
+        storePath = store.db.path
+        generatedAt = Store.timestamp(now)
+        datasets = try store.stats()
+        rejects = Array(try store.rejectedRows(datasetID: nil).prefix(20))
+        let clusters = try store.clusters()
+        clusterCount = clusters.count
+        largestClusters = try clusters.prefix(5).map { c in
+            Cluster(cluster: c, members: try c.members.compactMap { try store.example(id: $0.exampleID) })
+        }
+        contamination = try store.contaminationByBenchmark(perBenchmark: 5).map { benchmark, matches in
+            Contamination(benchmark: benchmark, pairs: try matches.compactMap { m in
+                guard let t = try store.example(id: m.exampleID), let b = try store.example(id: m.benchmarkExampleID) else { return nil }
+                return (t, b, m.coverage)
+            })
+        }
+        selections = try store.runs().filter { $0.purpose == .probe }.map { run in
+            let histories = try store.histories(runID: run.id)
+            var sourceIndex: [Int64: String] = [:]
+            var datasetName = "-"
+            if let id = run.datasetID {
+                try store.forEachExample(datasetIDs: [id]) { sourceIndex[$0.id] = $0.sourceIndex }
+                datasetName = try store.dataset(id: id)?.name ?? "-"
+            }
+            let ranked = Ranker(RankingOptions(score: .variance)).rank(histories, sourceIndex: sourceIndex)
+            let kinds: [ScoreKind] = [.variance, .limr, .learnability]
+            let tops = kinds.map { kind in Set(Ranker(RankingOptions(score: kind)).rank(histories, sourceIndex: sourceIndex).prefix(top).map(\.history.exampleID)) }
+            var overlaps: [(ScoreKind, ScoreKind, Int)] = []
+            for i in kinds.indices { for j in kinds.indices where j > i { overlaps.append((kinds[i], kinds[j], tops[i].intersection(tops[j]).count)) } }
+            return Selection(run: run, datasetName: datasetName, historyCount: histories.count,
+                             top: try ranked.prefix(top).map { ($0, try store.example(id: $0.history.exampleID)) },
+                             standardDeviations: ranked.map(\.score), overlaps: overlaps, overlapSize: top)
+        }
+    }
+}
