@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // System libraries, from Debian's -dev packages (`make deps` installs them).
@@ -23,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // OpenSSL's libcrypto, for SHA-256 (it uses the CPU's SHA instructions: about 2 GB/s here).
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // BLAS for the built-in engine's matrix products.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Parquet's codecs.
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -36,6 +39,7 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["JSON", "CSnappy", "CZstd", "CZlib"]),
         .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus"]),
         .target(name: "Reports", dependencies: ["Store", "Selection"]),
+        .target(name: "Engine", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
 
         // The command-line tool: thin commands over the libraries.
         .executableTarget(name: "oneshot", dependencies: [
@@ -50,6 +54,7 @@ let package = Package(
         .testTarget(name: "GradingTests", dependencies: ["Grading"]),
         .testTarget(name: "CorpusTests", dependencies: ["JSON", "Corpus", "Store"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Corpus", "Selection"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON"]),
