@@ -1,0 +1,261 @@
+import Foundation
+
+/// The shape of a GPT-style decoder: vocabulary, context, depth, heads and width.
+public struct GPTConfig: Codable, Equatable, Sendable {
+    public var vocabSize: Int
+    public var maxSeqLen: Int
+    public var layers: Int
+    public var heads: Int
+    public var channels: Int
+
+    public init(vocabSize: Int, maxSeqLen: Int, layers: Int, heads: Int, channels: Int) {
+        precondition(channels % heads == 0, "channels must divide into heads")
+        self.vocabSize = vocabSize
+        self.maxSeqLen = maxSeqLen
+        self.layers = layers
+        self.heads = heads
+        self.channels = channels
+    }
+}
+
+/// Where each parameter tensor lives in the one flat buffer (llm.c's order), and its shape.
+public struct ParameterLayout: Sendable {
+    public let names = ["wte", "wpe", "ln1w", "ln1b", "qkvw", "qkvb", "attprojw", "attprojb", "ln2w", "ln2b",
+                        "fcw", "fcb", "fcprojw", "fcprojb", "lnfw", "lnfb"]
+    public let shapes: [[Int]]
+    public let offsets: [Int]
+    public let count: Int
+
+    public init(_ c: GPTConfig) {
+        let (V, T, L, C) = (c.vocabSize, c.maxSeqLen, c.layers, c.channels)
+        shapes = [[V, C], [T, C], [L, C], [L, C], [L, 3 * C, C], [L, 3 * C], [L, C, C], [L, C], [L, C], [L, C],
+                  [L, 4 * C, C], [L, 4 * C], [L, C, 4 * C], [L, C], [C], [C]]
+        var running = 0
+        offsets = shapes.map { shape in defer { running += shape.reduce(1, *) }; return running }
+        count = running
+    }
+
+    public func offset(_ name: String) -> Int { offsets[names.firstIndex(of: name)!] }
+    public func size(_ name: String) -> Int { shapes[names.firstIndex(of: name)!].reduce(1, *) }
+}
+
+/// A GPT-2-style model with a tied output head, in the manner of llm.c: one buffer of parameters, one of
+/// gradients, one of activations for the current batch shape; forward, backward and AdamW.
+public final class GPT<T: Scalar> {
+    public let config: GPTConfig
+    public let layout: ParameterLayout
+    public let params: UnsafeMutableBufferPointer<T>
+    public let grads: UnsafeMutableBufferPointer<T>
+    private var acts: Activations?
+    private var adam: (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int)?
+
+    /// A model with GPT-2's initialisation: normal(0, 0.02) weights, residual projections scaled by
+    /// 1/√(2·layers), layer norms at weight 1 and bias 0; deterministic for a seed.
+    public init(config: GPTConfig, seed: UInt64) {
+        self.config = config
+        layout = ParameterLayout(config)
+        params = .allocate(capacity: layout.count)
+        grads = .allocate(capacity: layout.count)
+        params.initialize(repeating: 0)
+        grads.initialize(repeating: 0)
+        var rng = NormalGenerator(seed: seed)
+        for (k, name) in layout.names.enumerated() {
+            let start = layout.offsets[k], n = layout.size(name)
+            if name.hasPrefix("ln") && name.hasSuffix("w") {
+                for i in 0..<n { params[start + i] = 1 }
+            } else if !name.hasSuffix("b") {
+                let std = name.hasSuffix("projw") ? 0.02 / (2 * Double(config.layers)).squareRoot() : 0.02
+                for i in 0..<n { params[start + i] = T(rng.next() * std) }
+            }
+        }
+    }
+
+    deinit {
+        params.deallocate()
+        grads.deallocate()
+        acts?.buffer.deallocate()
+        if let adam { adam.m.deallocate(); adam.v.deallocate() }
+    }
+
+    private func p(_ name: String) -> UnsafeMutablePointer<T> { params.baseAddress! + layout.offset(name) }
+    private func g(_ name: String) -> UnsafeMutablePointer<T> { grads.baseAddress! + layout.offset(name) }
+
+    /// Activations for one batch shape, each a slice of one buffer.
+    private struct Activations {
+        let B: Int, T: Int
+        let buffer: UnsafeMutableBufferPointer<T>
+        let gradBuffer: UnsafeMutableBufferPointer<T>
+        var offsets: [String: Int] = [:]
+        var tokens: [Int32] = []
+        var targets: [Int32]? = nil
+        var validTargets = 0
+    }
+
+    private func activations(B: Int, T steps: Int) -> Activations {
+        if let acts, acts.B == B, acts.T == steps { return acts }
+        if let acts { acts.buffer.deallocate(); acts.gradBuffer.deallocate() }
+        let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
+        let BT = B * steps
+        let sizes: [(String, Int)] = [
+            ("encoded", BT * C), ("ln1", L * BT * C), ("ln1mean", L * BT), ("ln1rstd", L * BT), ("qkv", L * BT * 3 * C),
+            ("atty", L * BT * C), ("att", L * B * NH * steps * steps), ("attproj", L * BT * C), ("residual2", L * BT * C),
+            ("ln2", L * BT * C), ("ln2mean", L * BT), ("ln2rstd", L * BT), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
+            ("fcproj", L * BT * C), ("residual3", L * BT * C), ("lnf", BT * C), ("lnfmean", BT), ("lnfrstd", BT),
+            ("logits", BT * V), ("probs", BT * V), ("losses", BT),
+        ]
+        var offsets: [String: Int] = [:]
+        var total = 0
+        for (name, n) in sizes { offsets[name] = total; total += n }
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: total)
+        let gradBuffer = UnsafeMutableBufferPointer<T>.allocate(capacity: total)
+        buffer.initialize(repeating: 0)
+        gradBuffer.initialize(repeating: 0)
+        var a = Activations(B: B, T: steps, buffer: buffer, gradBuffer: gradBuffer)
+        a.offsets = offsets
+        acts = a
+        return a
+    }
+
+    /// Runs the model on `tokens` ([B,T], row-major); with `targets` (-1 to ignore a position) returns the
+    /// mean cross-entropy over the targets, else 0. The probabilities of the last call stay in ``probabilities``.
+    @discardableResult
+    public func forward(tokens: [Int32], targets: [Int32]?, B: Int, T steps: Int) -> T {
+        precondition(tokens.count == B * steps && steps <= config.maxSeqLen, "tokens must be B×T with T ≤ maxSeqLen")
+        var a = activations(B: B, T: steps)
+        a.tokens = tokens
+        a.targets = targets
+        let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
+        let BT = B * steps
+        func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
+        tokens.withUnsafeBufferPointer { tok in
+            Encoder.forward(act("encoded"), tok.baseAddress!, p("wte"), p("wpe"), B: B, T: steps, C: C)
+        }
+        for l in 0..<L {
+            let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
+            let ln1 = act("ln1") + l * BT * C, qkv = act("qkv") + l * BT * 3 * C, atty = act("atty") + l * BT * C
+            let att = act("att") + l * B * NH * steps * steps, attproj = act("attproj") + l * BT * C
+            let residual2 = act("residual2") + l * BT * C, ln2 = act("ln2") + l * BT * C
+            let fch = act("fch") + l * BT * 4 * C, fchgelu = act("fchgelu") + l * BT * 4 * C
+            let fcproj = act("fcproj") + l * BT * C, residual3 = act("residual3") + l * BT * C
+            LayerNorm.forward(ln1, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, residual, p("ln1w") + l * C, p("ln1b") + l * C, N: BT, C: C)
+            Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C)
+            Attention.forward(atty, att, qkv, B: B, T: steps, C: C, NH: NH)
+            Linear.forward(attproj, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, N: BT, C: C, OC: C)
+            for i in 0..<(BT * C) { residual2[i] = residual[i] + attproj[i] }
+            LayerNorm.forward(ln2, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, residual2, p("ln2w") + l * C, p("ln2b") + l * C, N: BT, C: C)
+            Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C)
+            GELU.forward(fchgelu, fch, N: BT * 4 * C)
+            Linear.forward(fcproj, fchgelu, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, N: BT, C: 4 * C, OC: C)
+            for i in 0..<(BT * C) { residual3[i] = residual2[i] + fcproj[i] }
+        }
+        let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
+        LayerNorm.forward(act("lnf"), act("lnfmean"), act("lnfrstd"), last, p("lnfw"), p("lnfb"), N: BT, C: C)
+        Linear.forward(act("logits"), act("lnf"), p("wte"), nil, N: BT, C: C, OC: V)   // tied head
+        let noTargets = [Int32](repeating: -1, count: BT)
+        var loss: T = 0
+        (targets ?? noTargets).withUnsafeBufferPointer { tgt in
+            SoftmaxCrossEntropy.forward(act("probs"), act("losses"), act("logits"), tgt.baseAddress!, N: BT, V: V)
+        }
+        a.validTargets = targets?.filter { $0 >= 0 }.count ?? 0
+        if a.validTargets > 0 {
+            for i in 0..<BT { loss += act("losses")[i] }
+            loss /= T(a.validTargets)
+        }
+        acts = a
+        return loss
+    }
+
+    /// The next-token probabilities of the last forward pass, [B,T,V].
+    public var probabilities: UnsafeBufferPointer<T> {
+        guard let a = acts else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets["probs"]!, count: a.B * a.T * config.vocabSize)
+    }
+
+    /// Sets every parameter gradient to zero.
+    /// AdamW's moments, created on the first update; the step counter advances with each call.
+    func optimizerState() -> (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int) {
+        if adam == nil {
+            let m = UnsafeMutableBufferPointer<T>.allocate(capacity: layout.count), v = UnsafeMutableBufferPointer<T>.allocate(capacity: layout.count)
+            m.initialize(repeating: 0)
+            v.initialize(repeating: 0)
+            adam = (m, v, 0)
+        }
+        adam!.step += 1
+        return adam!
+    }
+
+    public func zeroGradients() {
+        for i in 0..<grads.count { grads[i] = 0 }
+    }
+
+    /// Accumulates dLoss/dparameters of the last forward pass (which must have had targets) into ``grads``.
+    /// `lossWeights` (one per position, default 1/#targets) weights each position's loss: policy-gradient
+    /// losses pass advantages here.
+    public func backward(lossWeights: [T]? = nil) {
+        guard let a = acts, let targets = a.targets else { preconditionFailure("backward needs a forward pass with targets") }
+        let (B, steps, L, C, NH, V) = (a.B, a.T, config.layers, config.channels, config.heads, config.vocabSize)
+        let BT = B * steps
+        for i in 0..<a.gradBuffer.count { a.gradBuffer[i] = 0 }
+        func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
+        func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
+        let weights = lossWeights ?? [T](repeating: a.validTargets > 0 ? 1 / T(a.validTargets) : 0, count: BT)
+        weights.withUnsafeBufferPointer { w in
+            targets.withUnsafeBufferPointer { tgt in
+                SoftmaxCrossEntropy.backward(d("logits"), w.baseAddress!, act("probs"), tgt.baseAddress!, N: BT, V: V)
+            }
+        }
+        Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: BT, C: C, OC: V)
+        let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
+        let dlast = L == 0 ? d("encoded") : d("residual3") + (L - 1) * BT * C
+        LayerNorm.backward(dlast, g("lnfw"), g("lnfb"), d("lnf"), last, p("lnfw"), act("lnfmean"), act("lnfrstd"), N: BT, C: C)
+        for l in stride(from: L - 1, through: 0, by: -1) {
+            let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
+            let dresidual = l == 0 ? d("encoded") : d("residual3") + (l - 1) * BT * C
+            let dresidual3 = d("residual3") + l * BT * C, dresidual2 = d("residual2") + l * BT * C
+            // residual3 = residual2 + fcproj
+            for i in 0..<(BT * C) { dresidual2[i] += dresidual3[i] }
+            let dfcproj = dresidual3
+            Linear.backward(d("fchgelu") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, dfcproj,
+                            act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C)
+            GELU.backward(d("fch") + l * BT * 4 * C, act("fch") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C)
+            Linear.backward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
+                            act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C)
+            LayerNorm.backward(dresidual2, g("ln2w") + l * C, g("ln2b") + l * C, d("ln2") + l * BT * C, act("residual2") + l * BT * C,
+                               p("ln2w") + l * C, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, N: BT, C: C)
+            // residual2 = residual + attproj
+            for i in 0..<(BT * C) { dresidual[i] += dresidual2[i] }
+            Linear.backward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, dresidual2,
+                            act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C)
+            Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
+                               act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH)
+            Linear.backward(d("ln1") + l * BT * C, g("qkvw") + l * 3 * C * C, g("qkvb") + l * 3 * C, d("qkv") + l * BT * 3 * C,
+                            act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C)
+            LayerNorm.backward(dresidual, g("ln1w") + l * C, g("ln1b") + l * C, d("ln1") + l * BT * C, residual,
+                               p("ln1w") + l * C, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, N: BT, C: C)
+        }
+        a.tokens.withUnsafeBufferPointer { tok in
+            Encoder.backward(g("wte"), g("wpe"), d("encoded"), tok.baseAddress!, B: B, T: steps, C: C)
+        }
+    }
+}
+
+/// Standard normal numbers from a seeded generator (Box–Muller over a 64-bit LCG), the same everywhere.
+struct NormalGenerator {
+    private var state: UInt64
+    private var spare: Double?
+
+    init(seed: UInt64) { state = seed &* 0x9E3779B97F4A7C15 &+ 1 }
+
+    mutating func uniform() -> Double {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return (Double(state >> 11) + 0.5) / Double(1 << 53)
+    }
+
+    mutating func next() -> Double {
+        if let s = spare { spare = nil; return s }
+        let u = uniform(), v = uniform()
+        let r = (-2 * Foundation.log(u)).squareRoot()
+        spare = r * Foundation.sin(2 * Double.pi * v)
+        return r * Foundation.cos(2 * Double.pi * v)
+    }
+}
