@@ -43,7 +43,7 @@ let package = Package(
 
         // The command-line tool: thin commands over the libraries.
         .executableTarget(name: "oneshot", dependencies: [
-            "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet", "Reports",
+            "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet", "Reports", "Engine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "GradingTests", dependencies: ["Grading"]),
         .testTarget(name: "CorpusTests", dependencies: ["JSON", "Corpus", "Store"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Grading"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Corpus", "Selection"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON"]),
