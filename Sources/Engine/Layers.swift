@@ -99,66 +99,60 @@ public enum Linear {
 
 /// Causal multi-head self-attention over a fused qkv input [B,T,3C]; keeps the attention weights.
 public enum Attention {
+    /// Per batch row and head: att = softmax(scale · Q Kᵀ) under the causal mask, out = att V. Both products
+    /// go through BLAS on the strided views of qkv (row stride 3C); the masked upper triangle is computed and
+    /// discarded, which costs less than scalar loops over the lower one.
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ att: UnsafeMutablePointer<T>, _ qkv: UnsafePointer<T>,
                                           B: Int, T steps: Int, C: Int, NH: Int) {
         let hs = C / NH, scale = 1 / T.sqrt(T(hs))
         for b in 0..<B {
             for h in 0..<NH {
+                let q = qkv + b * steps * 3 * C + h * hs, k = q + C, v = q + 2 * C
+                let a = att + (b * NH + h) * steps * steps
+                T.gemm(transposeA: false, transposeB: true, m: steps, n: steps, k: hs, alpha: scale, a: q, lda: 3 * C,
+                       b: k, ldb: 3 * C, beta: 0, c: a, ldc: steps)
                 for t in 0..<steps {
-                    let q = qkv + (b * steps + t) * 3 * C + h * hs
-                    let a = att + ((b * NH + h) * steps + t) * steps
+                    let row = a + t * steps
                     var maxValue = -T.infinity
-                    for u in 0...t {
-                        let k = qkv + (b * steps + u) * 3 * C + C + h * hs
-                        var dot: T = 0
-                        for i in 0..<hs { dot += q[i] * k[i] }
-                        a[u] = dot * scale
-                        maxValue = max(maxValue, a[u])
-                    }
+                    for u in 0...t { maxValue = max(maxValue, row[u]) }
                     var sum: T = 0
-                    for u in 0...t { a[u] = T.exp(a[u] - maxValue); sum += a[u] }
-                    for u in 0...t { a[u] /= sum }
-                    for u in (t + 1)..<max(t + 1, steps) { a[u] = 0 }
-                    let o = out + (b * steps + t) * C + h * hs
-                    for i in 0..<hs { o[i] = 0 }
-                    for u in 0...t {
-                        let v = qkv + (b * steps + u) * 3 * C + 2 * C + h * hs
-                        for i in 0..<hs { o[i] += a[u] * v[i] }
-                    }
+                    for u in 0...t { row[u] = T.exp(row[u] - maxValue); sum += row[u] }
+                    let inverse = 1 / sum
+                    for u in 0...t { row[u] *= inverse }
+                    for u in (t + 1)..<steps { row[u] = 0 }
                 }
+                T.gemm(transposeA: false, transposeB: false, m: steps, n: hs, k: steps, alpha: 1, a: a, lda: steps,
+                       b: v, ldb: 3 * C, beta: 0, c: out + b * steps * C + h * hs, ldc: C)
             }
         }
     }
 
+    /// dV += attᵀ dout; datt = dout Vᵀ; dpre = att ⊙ (datt − rowsum(att ⊙ datt)) · scale; dQ += dpre K; dK += dpreᵀ Q.
     public static func backward<T: Scalar>(_ dqkv: UnsafeMutablePointer<T>, _ dout: UnsafePointer<T>, _ qkv: UnsafePointer<T>,
                                            _ att: UnsafePointer<T>, B: Int, T steps: Int, C: Int, NH: Int) {
         let hs = C / NH, scale = 1 / T.sqrt(T(hs))
-        var datt = [T](repeating: 0, count: steps)
+        let datt = UnsafeMutablePointer<T>.allocate(capacity: steps * steps)
+        defer { datt.deallocate() }
         for b in 0..<B {
             for h in 0..<NH {
+                let q = qkv + b * steps * 3 * C + h * hs, k = q + C, v = q + 2 * C
+                let dq = dqkv + b * steps * 3 * C + h * hs, dk = dq + C, dv = dq + 2 * C
+                let a = att + (b * NH + h) * steps * steps, d = dout + b * steps * C + h * hs
+                T.gemm(transposeA: true, transposeB: false, m: steps, n: hs, k: steps, alpha: 1, a: a, lda: steps,
+                       b: d, ldb: C, beta: 1, c: dv, ldc: 3 * C)
+                T.gemm(transposeA: false, transposeB: true, m: steps, n: steps, k: hs, alpha: 1, a: d, lda: C,
+                       b: v, ldb: 3 * C, beta: 0, c: datt, ldc: steps)
                 for t in 0..<steps {
-                    let a = att + ((b * NH + h) * steps + t) * steps
-                    let d = dout + (b * steps + t) * C + h * hs
-                    let q = qkv + (b * steps + t) * 3 * C + h * hs
-                    let dq = dqkv + (b * steps + t) * 3 * C + h * hs
-                    // out = Σ_u a[u] v[u]
-                    for u in 0...t {
-                        let v = qkv + (b * steps + u) * 3 * C + 2 * C + h * hs
-                        let dv = dqkv + (b * steps + u) * 3 * C + 2 * C + h * hs
-                        var da: T = 0
-                        for i in 0..<hs { da += v[i] * d[i]; dv[i] += a[u] * d[i] }
-                        datt[u] = da
-                    }
-                    // softmax: dpre[u] = a[u] (datt[u] - Σ_w a[w] datt[w])
+                    let row = a + t * steps, drow = datt + t * steps
                     var weighted: T = 0
-                    for u in 0...t { weighted += a[u] * datt[u] }
-                    for u in 0...t {
-                        let dpre = a[u] * (datt[u] - weighted) * scale
-                        let k = qkv + (b * steps + u) * 3 * C + C + h * hs
-                        let dk = dqkv + (b * steps + u) * 3 * C + C + h * hs
-                        for i in 0..<hs { dq[i] += dpre * k[i]; dk[i] += dpre * q[i] }
-                    }
+                    for u in 0...t { weighted += row[u] * drow[u] }
+                    for u in 0...t { drow[u] = row[u] * (drow[u] - weighted) * scale }
+                    for u in (t + 1)..<steps { drow[u] = 0 }
                 }
+                T.gemm(transposeA: false, transposeB: false, m: steps, n: hs, k: steps, alpha: 1, a: datt, lda: steps,
+                       b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
+                T.gemm(transposeA: true, transposeB: false, m: steps, n: hs, k: steps, alpha: 1, a: datt, lda: steps,
+                       b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
             }
         }
     }
@@ -168,18 +162,21 @@ public enum Attention {
 public enum GELU {
     static func constants<T: Scalar>() -> (T, T) { (T.sqrt(2 / T.pi), T(0.044715)) }
 
+    /// tanh(u) as 1 − 2/(e^{2u} + 1): one exp instead of libm's slower tanh; exact at ±∞.
+    @inline(__always) static func tanh<T: Scalar>(_ u: T) -> T { 1 - 2 / (T.exp(2 * u) + 1) }
+
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, N: Int) {
         let (k, c) = constants() as (T, T)
         for i in 0..<N {
             let x = inp[i]
-            out[i] = x / 2 * (1 + T.tanh(k * (x + c * x * x * x)))
+            out[i] = x / 2 * (1 + tanh(k * (x + c * x * x * x)))
         }
     }
 
     public static func backward<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, _ dout: UnsafePointer<T>, N: Int) {
         let (k, c) = constants() as (T, T)
         for i in 0..<N {
-            let x = inp[i], u = k * (x + c * x * x * x), th = T.tanh(u)
+            let x = inp[i], u = k * (x + c * x * x * x), th = tanh(u)
             let sech2 = 1 - th * th
             let local = (1 + th) / 2 + x / 2 * sech2 * k * (1 + 3 * c * x * x)
             dinp[i] += local * dout[i]

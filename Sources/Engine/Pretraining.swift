@@ -62,7 +62,10 @@ public enum Pretraining {
 
     /// Trains `model` on a stream of generated tasks of the training families; `progress` gets the step
     /// and the loss. Deterministic for a seed.
-    public static func train<T: Scalar>(_ model: GPT<T>, config: PretrainConfig, tokenizer: CharTokenizer,
+    ///
+    /// Float, not generic: called with a concrete type inside this module, the model's generic code is
+    /// specialised; called generically from another module it runs through witness tables, ~100x slower.
+    public static func train(_ model: GPT<Float>, config: PretrainConfig, tokenizer: CharTokenizer,
                                         progress: (Int, Double) -> Void = { _, _ in }) {
         var generator = TaskGenerator(seed: config.seed)
         var choice = SeededGenerator(seed: config.seed ^ 0x5EED)
@@ -102,7 +105,7 @@ public struct FamilyEvaluation: Sendable {
 extension Pretraining {
     /// Greedy responses to `count` fresh problems of each family (seeded apart from training), graded by
     /// `grade(gold, response)`.
-    public static func evaluate<T: Scalar>(_ model: GPT<T>, tokenizer: CharTokenizer, families: [TaskFamily], count: Int,
+    public static func evaluate(_ model: GPT<Float>, tokenizer: CharTokenizer, families: [TaskFamily], count: Int,
                                            seed: UInt64, grade: (String, String) -> Bool) -> [FamilyEvaluation] {
         let sampler = Sampler(model: model)
         var rng = SeededGenerator(seed: seed)

@@ -84,7 +84,7 @@ struct Generator {
             Attention.backward(&dqkv, dout, x[0], att, B: B, T: T, C: C, NH: NH)
             return [dqkv]
         })
-        #expect(error < 1e-6)
+        #expect(error < 1e-5)   // a wrong term gives errors near 1e-1; BLAS's summation order moves the noise past 1e-6
     }
 
     @Test func gelu() {

@@ -1,0 +1,31 @@
+import Engine
+import Grading
+import JSON
+
+/// Greedy evaluation of a policy on every task family, as a table or JSON.
+enum FamilyReport {
+    /// Accuracy counts an answer right in `\boxed{}` or after a final "answer"; the reward needs the box.
+    static func evaluate(_ model: GPT<Float>, tokenizer: CharTokenizer, count: Int, seed: UInt64) -> [FamilyEvaluation] {
+        let grader = Grader(requireBox: false)
+        return Pretraining.evaluate(model, tokenizer: tokenizer, families: TaskFamily.allCases, count: count, seed: seed) {
+            grader.grade(gold: $0, response: $1).correct
+        }
+    }
+
+    static func table(_ evaluations: [FamilyEvaluation]) -> String {
+        var lines = ["family  held-out  problems  accuracy  boxed"]
+        for e in evaluations {
+            lines.append(String(format: "%-7@ %-9@ %8d  %7.1f%%  %4.1f%%", e.family.rawValue, TaskFamily.training.contains(e.family) ? "no" : "yes",
+                                e.problems, 100 * e.accuracy, 100 * e.boxedRate))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ evaluations: [FamilyEvaluation]) -> JSONValue {
+        .array(evaluations.map { e in
+            .object(JSONObject(["family": .string(e.family.rawValue), "held_out": .bool(!TaskFamily.training.contains(e.family)),
+                                "problems": .int(Int64(e.problems)), "correct": .int(Int64(e.correct)),
+                                "boxed": .int(Int64(e.boxed))]))
+        })
+    }
+}
