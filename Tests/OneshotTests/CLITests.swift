@@ -191,4 +191,29 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("no dataset named 'nope'"))
     }
+
+    /// A tiny pretraining writes a checkpoint directory that `engine eval` reloads and evaluates on every
+    /// family; the same seed gives the same weights; a missing checkpoint is an error naming the file.
+    @Test func pretrainWritesACheckpointThatEvalReloads() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString)").path
+        let tiny = ["engine", "pretrain", "--steps", "3", "--batch-size", "2", "--layers", "1", "--channels", "16", "--heads", "2",
+                    "--context", "48", "--eval-count", "2", "--json"]
+        let trained = try run(tiny + ["--out", dir], store: nil)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect((trained.json["families"] as? [[String: Any]])?.count == 7)
+        for file in ["model.safetensors", "config.json", "tokenizer.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "\(file)")
+        }
+        let again = try run(tiny + ["--out", dir + "-again"], store: nil)
+        #expect(again.status == 0)
+        #expect(FileManager.default.contents(atPath: dir + "/model.safetensors") == FileManager.default.contents(atPath: dir + "-again/model.safetensors"))
+
+        let evaluated = try run(["engine", "eval", "--model", dir, "--count", "2", "--json"], store: nil)
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let families = (try? JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8))) as? [[String: Any]]
+        #expect(families?.map { $0["family"] as? String } == ["add", "sub", "mul", "expr", "lineq", "frac", "add3"])
+
+        let missing = try run(["engine", "eval", "--model", dir + "-none"], store: nil)
+        #expect(missing.status != 0 && missing.stderr.contains("config.json"))
+    }
 }
