@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "oneshot-bench", dependencies: ["Parquet", "JSON", "Grading"]),
+        .executableTarget(name: "oneshot-bench", dependencies: ["Parquet", "JSON", "Grading", "Engine"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

@@ -102,5 +102,31 @@ echo "oneshot grade FILE (whole process): --jobs 1 $(cut -d' ' -f1 "$work/jobs-1
 echo "adversarial inputs, slowest call: $("$benchbin" grade-adversarial)"
 echo
 
+# The built-in engine against PyTorch (same model: 4 layers, 128 channels, 4 heads, context 128, vocabulary 64),
+# one thread each, interleaved. Matrix-product FLOPs per trained token: 6 x 794,624 (the weights in matmuls).
+per_step() { python3 -c "import json,sys,statistics; d=json.load(open(sys.argv[1])); print(d['tokens_per_step']/statistics.median(d['seconds']))" "$1"; }
+per_sample() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['tokens']/d['seconds'])" "$1"; }
+if "$py" -c "import torch" 2>/dev/null; then
+  for i in $(seq "$runs"); do
+    "$benchbin" engine-train 10 >"$work/et.json"; per_step "$work/et.json" >>"$work/train-ours"
+    "$py" "$here/engine_peer.py" train 10 >"$work/et.json"; per_step "$work/et.json" >>"$work/train-torch"
+    "$benchbin" engine-sample 64 >"$work/es.json"; per_sample "$work/es.json" >>"$work/sample-ours"
+    "$py" "$here/engine_peer.py" sample 64 >"$work/es.json"; per_sample "$work/es.json" >>"$work/sample-torch"
+  done
+  ot=$(median <"$work/train-ours"); tt=$(median <"$work/train-torch"); os=$(median <"$work/sample-ours"); ts=$(median <"$work/sample-torch")
+  echo "## Engine: training (batch 32 x 128 tokens, AdamW) and T=1 sampling (64 x 96 tokens, KV cache), one thread, $runs runs"
+  echo "training tokens/s: oneshot median $(printf %.0f "$ot"), PyTorch $(printf %.0f "$tt") -> $(echo "$ot $tt" | awk '{printf "%.2fx", $1/$2}');" \
+       "matmuls at $(echo "$ot" | awk '{printf "%.0f", $1*6*794624/1e9}') GFLOP/s, $(echo "$ot" | awk '{printf "%.0f%%", $1*6*794624/1e11*100}') of the 100 GFLOP/s sgemm peak"
+  echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (one sequence at a time), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')"
+  # Threads on a busy machine: a busy loop holds the other core while we train with 1, then 2 threads.
+  ( while :; do :; done ) & busy=$!
+  for t in 1 2; do "$benchbin" engine-train 5 $t >"$work/et.json"; per_step "$work/et.json" >"$work/busy-$t"; done
+  kill "$busy"
+  echo "with the other core busy: 1 thread $(printf %.0f "$(cat "$work/busy-1")") tokens/s, 2 threads $(printf %.0f "$(cat "$work/busy-2")") tokens/s"
+else
+  echo "## Engine: skipped (torch is not installed in $py's environment)"
+fi
+echo
+
 read -r steal1 total1 < <(cpu_ticks)
 echo "machine: $(nproc) cores; CPU steal during the run: $(echo "$steal0 $total0 $steal1 $total1" | awk '{printf "%.0f%%", 100*($3-$1)/($4-$2)}') of all CPU time"
