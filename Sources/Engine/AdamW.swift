@@ -27,7 +27,6 @@ public struct AdamW: Sendable {
 extension GPT {
     /// Applies one AdamW update from ``grads`` (clipped first); returns the gradient norm before clipping.
     @discardableResult
-    @_specialize(exported: true, where T == Float)
     public func update(_ optimizer: AdamW, learningRate: Double? = nil) -> Double {
         var norm2 = 0.0
         for i in 0..<grads.count { let v = Double(grads[i]); norm2 += v * v }

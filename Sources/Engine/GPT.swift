@@ -119,7 +119,6 @@ public final class GPT<T: Scalar> {
     /// Runs the model on `tokens` ([B,T], row-major); with `targets` (-1 to ignore a position) returns the
     /// mean cross-entropy over the targets, else 0. The probabilities of the last call stay in ``probabilities``.
     @discardableResult
-    @_specialize(exported: true, where T == Float)
     public func forward(tokens: [Int32], targets: [Int32]?, B: Int, T steps: Int) -> T {
         precondition(tokens.count == B * steps && steps <= config.maxSeqLen, "tokens must be B×T with T ≤ maxSeqLen")
         var a = activations(B: B, T: steps)
@@ -192,7 +191,6 @@ public final class GPT<T: Scalar> {
     /// Accumulates dLoss/dparameters of the last forward pass (which must have had targets) into ``grads``.
     /// `lossWeights` (one per position, default 1/#targets) weights each position's loss: policy-gradient
     /// losses pass advantages here.
-    @_specialize(exported: true, where T == Float)
     public func backward(lossWeights: [T]? = nil) {
         guard let a = acts, let targets = a.targets else { preconditionFailure("backward needs a forward pass with targets") }
         let (B, steps, L, C, NH, V) = (a.B, a.T, config.layers, config.channels, config.heads, config.vocabSize)

@@ -97,6 +97,8 @@ public struct FamilyEvaluation: Sendable {
     public let correct: Int
     /// Responses that put their answer in `\boxed{}`.
     public let boxed: Int
+    /// The first few problems with their responses, to read.
+    public let samples: [(problem: String, response: String)]
 
     public var accuracy: Double { Double(correct) / Double(max(1, problems)) }
     public var boxedRate: Double { Double(boxed) / Double(max(1, problems)) }
@@ -112,15 +114,16 @@ extension Pretraining {
         return families.map { family in
             let index = UInt64(TaskFamily.allCases.firstIndex(of: family) ?? 0)
             var generator = TaskGenerator(seed: seed &+ 1_000_003 &* (index + 1))
-            var correct = 0, boxed = 0
+            var correct = 0, boxed = 0, samples: [(problem: String, response: String)] = []
             for task in generator.tasks(family, count: count) {
                 guard let prompt = prompt(task.problem, tokenizer) else { continue }
                 let response = tokenizer.decode(sampler.generate(prompt: prompt, maxNewTokens: model.config.maxSeqLen - prompt.count,
                                                                  temperature: 0, rng: &rng))
                 if grade(task.answer, response) { correct += 1 }
                 if response.contains("\\boxed{") { boxed += 1 }
+                if samples.count < 3 { samples.append((task.problem, response)) }
             }
-            return FamilyEvaluation(family: family, problems: count, correct: correct, boxed: boxed)
+            return FamilyEvaluation(family: family, problems: count, correct: correct, boxed: boxed, samples: samples)
         }
     }
 }

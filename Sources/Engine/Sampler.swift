@@ -27,7 +27,6 @@ public final class Sampler<T: Scalar> {
 
     /// Feeds `token` at position `position` (all earlier positions fed before) and returns the logits for
     /// the next token.
-    @_specialize(exported: true, where T == Float)
     public func step(token: Int32, position: Int) -> [T] {
         let c = model.config, lay = model.layout
         let (C, L, NH, V) = (c.channels, c.layers, c.heads, c.vocabSize)
@@ -73,7 +72,6 @@ public final class Sampler<T: Scalar> {
 
     /// Continues `prompt` until EOS or `maxNewTokens` (or the context is full). Temperature 0 is greedy;
     /// otherwise sampling from softmax(logits / temperature) within the top-p nucleus.
-    @_specialize(exported: true, where T == Float)
     public func generate(prompt: [Int32], maxNewTokens: Int, temperature: Double, topP: Double = 1,
                          rng: inout SeededGenerator) -> [Int32] {
         precondition(!prompt.isEmpty)

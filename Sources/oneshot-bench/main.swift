@@ -20,40 +20,17 @@ func usage() -> Never {
 }
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
-/// The PyTorch peer's configuration (Benchmarks/engine_peer.py): vocabulary 64, context 128, 4 layers, 128 channels.
-let benchConfig = GPTConfig(vocabSize: 64, maxSeqLen: 128, layers: 4, heads: 4, channels: 128)
 if (3...4).contains(arguments.count), arguments[1] == "engine-train", let steps = Int(arguments[2]), steps > 0 {
     BLASThreads.set(arguments.count == 4 ? Int(arguments[3]) ?? 1 : 1)
-    let model = GPT<Float>(config: benchConfig, seed: 1)
-    var rng = SeededGenerator(seed: 2)
-    let (B, T) = (32, benchConfig.maxSeqLen)
-    let optimizer = AdamW(learningRate: 3e-4, weightDecay: 0.1)
-    var times: [Double] = []
-    for step in 0..<(steps + 2) {   // two warm-up steps, as the peer does
-        let tokens = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
-        let targets = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
-        let start = ContinuousClock.now
-        model.zeroGradients()
-        _ = model.forward(tokens: tokens, targets: targets, B: B, T: T)
-        model.backward()
-        _ = model.update(optimizer)
-        if step >= 2 { times.append(seconds(ContinuousClock.now - start)) }
-    }
-    print(JSONValue.object(JSONObject(["tokens_per_step": .int(Int64(B * T)), "seconds": .array(times.map(JSONValue.double))])).serialized)
+    let times = EngineBenchmark.trainingSteps(steps)
+    print(JSONValue.object(JSONObject(["tokens_per_step": .int(Int64(32 * EngineBenchmark.config.maxSeqLen)),
+                                       "seconds": .array(times.map(JSONValue.double))])).serialized)
     exit(0)
 }
 if arguments.count == 3, arguments[1] == "engine-sample", let rollouts = Int(arguments[2]), rollouts > 0 {
     BLASThreads.set(1)
-    let model = GPT<Float>(config: benchConfig, seed: 1)
-    let sampler = Sampler(model: model)
-    var rng = SeededGenerator(seed: 3)
-    let prompt = (0..<32).map { _ in Int32(3 + rng.uniform() * 61) }
-    var generated = 0
-    let start = ContinuousClock.now
-    for _ in 0..<rollouts {
-        generated += sampler.generate(prompt: prompt, maxNewTokens: 96, temperature: 1, rng: &rng).count
-    }
-    print(JSONValue.object(JSONObject(["tokens": .int(Int64(generated)), "seconds": .double(seconds(ContinuousClock.now - start))])).serialized)
+    let (tokens, time) = EngineBenchmark.sampling(rollouts)
+    print(JSONValue.object(JSONObject(["tokens": .int(Int64(tokens)), "seconds": .double(time)])).serialized)
     exit(0)
 }
 if arguments.count == 2, arguments[1] == "grade-adversarial" {

@@ -19,6 +19,9 @@ struct EvaluateModel: ParsableCommand {
     @Option(help: "Seed of the evaluation problems.")
     var seed: UInt64 = 7_777
 
+    @Flag(help: "Show each family's first responses.")
+    var samples = false
+
     @Flag(help: "Print JSON on stdout.")
     var json = false
 
@@ -27,6 +30,6 @@ struct EvaluateModel: ParsableCommand {
         let loaded: (model: GPT<Float>, tokenizer: CharTokenizer, config: Checkpoint.Config)
         do { loaded = try Checkpoint(directory: model).load() } catch { throw ValidationError("\(error)") }
         let evaluations = FamilyReport.evaluate(loaded.model, tokenizer: loaded.tokenizer, count: count, seed: seed)
-        if json { printJSON(FamilyReport.json(evaluations)) } else { print(FamilyReport.table(evaluations)) }
+        if json { printJSON(FamilyReport.json(evaluations)) } else { print(FamilyReport.table(evaluations, samples: samples)) }
     }
 }

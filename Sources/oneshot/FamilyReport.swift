@@ -12,11 +12,14 @@ enum FamilyReport {
         }
     }
 
-    static func table(_ evaluations: [FamilyEvaluation]) -> String {
-        var lines = ["family  held-out  problems  accuracy  boxed"]
+    /// One line per family; with `samples`, each family's first responses under it.
+    static func table(_ evaluations: [FamilyEvaluation], samples: Bool = false) -> String {
+        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        var lines = ["family  held-out  problems  accuracy   boxed"]
         for e in evaluations {
-            lines.append(String(format: "%-7@ %-9@ %8d  %7.1f%%  %4.1f%%", e.family.rawValue, TaskFamily.training.contains(e.family) ? "no" : "yes",
-                                e.problems, 100 * e.accuracy, 100 * e.boxedRate))
+            lines.append(pad(e.family.rawValue, 8) + pad(TaskFamily.training.contains(e.family) ? "no" : "yes", 10)
+                         + String(format: "%8d  %7.1f%%  %5.1f%%", e.problems, 100 * e.accuracy, 100 * e.boxedRate))
+            if samples { lines += e.samples.map { "    \($0.problem) -> \($0.response)" } }
         }
         return lines.joined(separator: "\n")
     }

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Timing entry points for `make bench`, in Float.
+///
+/// They live in this module on purpose: code that calls the generic model from another module runs it
+/// unspecialised, through witness tables (about 100x slower); called with a concrete type here, the
+/// optimiser specialises the whole model.
+public enum EngineBenchmark {
+    /// The PyTorch peer's configuration (Benchmarks/engine_peer.py): vocabulary 64, context 128, 4 layers, 128 channels.
+    public static let config = GPTConfig(vocabSize: 64, maxSeqLen: 128, layers: 4, heads: 4, channels: 128)
+
+    /// Seconds of each of `steps` AdamW training steps on random tokens (batch `B`, full context), after two
+    /// warm-up steps.
+    public static func trainingSteps(_ steps: Int, B: Int = 32) -> [Double] {
+        let model = GPT<Float>(config: config, seed: 1)
+        var rng = SeededGenerator(seed: 2)
+        let T = config.maxSeqLen
+        let optimizer = AdamW(learningRate: 3e-4, weightDecay: 0.1)
+        var times: [Double] = []
+        for step in 0..<(steps + 2) {
+            let tokens = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
+            let targets = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
+            let start = Date()
+            model.zeroGradients()
+            _ = model.forward(tokens: tokens, targets: targets, B: B, T: T)
+            model.backward()
+            _ = model.update(optimizer)
+            if step >= 2 { times.append(Date().timeIntervalSince(start)) }
+        }
+        return times
+    }
+
+    /// Tokens generated and seconds taken by `rollouts` T=1 continuations (up to 96 tokens, KV cache) of one
+    /// random 32-token prompt, one sequence at a time.
+    public static func sampling(_ rollouts: Int) -> (tokens: Int, seconds: Double) {
+        let model = GPT<Float>(config: config, seed: 1)
+        let sampler = Sampler(model: model)
+        var rng = SeededGenerator(seed: 3)
+        let prompt = (0..<32).map { _ in Int32(3 + rng.uniform() * 61) }
+        var generated = 0
+        let start = Date()
+        for _ in 0..<rollouts {
+            generated += sampler.generate(prompt: prompt, maxNewTokens: 96, temperature: 1, rng: &rng).count
+        }
+        return (generated, Date().timeIntervalSince(start))
+    }
+}
