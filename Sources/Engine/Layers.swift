@@ -77,8 +77,12 @@ public enum LayerNorm {
 public enum Linear {
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, _ weight: UnsafePointer<T>,
                                           _ bias: UnsafePointer<T>?, N: Int, C: Int, OC: Int) {
-        T.gemm(transposeA: false, transposeB: true, m: N, n: OC, k: C, alpha: 1, a: inp, lda: C, b: weight, ldb: C,
-               beta: 0, c: out, ldc: OC)
+        if N == 1 {
+            T.gemv(m: OC, n: C, a: weight, x: inp, y: out)
+        } else {
+            T.gemm(transposeA: false, transposeB: true, m: N, n: OC, k: C, alpha: 1, a: inp, lda: C, b: weight, ldb: C,
+                   beta: 0, c: out, ldc: OC)
+        }
         if let bias {
             for n in 0..<N { let o = out + n * OC; for j in 0..<OC { o[j] += bias[j] } }
         }

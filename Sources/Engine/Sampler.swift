@@ -4,70 +4,77 @@ import Foundation
 /// a new token costs one position's work instead of the whole prefix's.
 public final class Sampler<T: Scalar> {
     public let model: GPT<T>
-    private var keys: [T]
-    private var values: [T]
-    // One position's scratch space.
-    private var x: [T], ln: [T], qkv: [T], y: [T], proj: [T], fc: [T], fcGelu: [T], logits: [T]
-    private var scores: [T]
-    private var mean = [T](repeating: 0, count: 1), rstd = [T](repeating: 0, count: 1)
+    /// Every layer's keys and values, [L, maxSeqLen, C] each, then one position's scratch space; one
+    /// allocation, reached through pointers (class-held arrays would pay an exclusivity check per access).
+    private let buffer: UnsafeMutableBufferPointer<T>
+    private let keys, values, x, ln, qkv, y, proj, fc, fcGelu, logits, scores, mean, rstd: UnsafeMutablePointer<T>
+    /// Each parameter tensor's start, looked up once.
+    private let wte, wpe, ln1w, ln1b, qkvw, qkvb, attprojw, attprojb, ln2w, ln2b, fcw, fcb, fcprojw, fcprojb, lnfw, lnfb: UnsafeMutablePointer<T>
 
     public init(model: GPT<T>) {
         self.model = model
-        let c = model.config
-        keys = [T](repeating: 0, count: c.layers * c.maxSeqLen * c.channels)
-        values = keys
-        x = [T](repeating: 0, count: c.channels)
-        ln = x; y = x; proj = x
-        qkv = [T](repeating: 0, count: 3 * c.channels)
-        fc = [T](repeating: 0, count: 4 * c.channels)
-        fcGelu = fc
-        logits = [T](repeating: 0, count: c.vocabSize)
-        scores = [T](repeating: 0, count: c.maxSeqLen)
+        let c = model.config, C = c.channels
+        let sizes = [c.layers * c.maxSeqLen * C, c.layers * c.maxSeqLen * C, C, C, 3 * C, C, C, 4 * C, 4 * C, c.vocabSize, c.maxSeqLen, 1, 1]
+        buffer = .allocate(capacity: sizes.reduce(0, +))
+        buffer.initialize(repeating: 0)
+        var starts: [UnsafeMutablePointer<T>] = [], next = buffer.baseAddress!
+        for size in sizes { starts.append(next); next += size }
+        (keys, values, x, ln, qkv, y, proj) = (starts[0], starts[1], starts[2], starts[3], starts[4], starts[5], starts[6])
+        (fc, fcGelu, logits, scores, mean, rstd) = (starts[7], starts[8], starts[9], starts[10], starts[11], starts[12])
+        let p = model.params.baseAddress!, lay = model.layout
+        func at(_ name: String) -> UnsafeMutablePointer<T> { p + lay.offset(name) }
+        (wte, wpe, ln1w, ln1b, qkvw, qkvb, attprojw, attprojb) = (at("wte"), at("wpe"), at("ln1w"), at("ln1b"), at("qkvw"), at("qkvb"),
+                                                                  at("attprojw"), at("attprojb"))
+        (ln2w, ln2b, fcw, fcb, fcprojw, fcprojb, lnfw, lnfb) = (at("ln2w"), at("ln2b"), at("fcw"), at("fcb"), at("fcprojw"), at("fcprojb"),
+                                                                at("lnfw"), at("lnfb"))
     }
+
+    deinit { buffer.deallocate() }
 
     /// Feeds `token` at position `position` (all earlier positions fed before) and returns the logits for
     /// the next token.
     public func step(token: Int32, position: Int) -> [T] {
-        let c = model.config, lay = model.layout
+        let c = model.config
         let (C, L, NH, V) = (c.channels, c.layers, c.heads, c.vocabSize)
         let hs = C / NH
         let scale = 1 / T.sqrt(T(hs))
-        let p = model.params.baseAddress!
-        func at(_ name: String) -> UnsafeMutablePointer<T> { p + lay.offset(name) }
-        for i in 0..<C { x[i] = at("wte")[Int(token) * C + i] + at("wpe")[position * C + i] }
+        for i in 0..<C { x[i] = wte[Int(token) * C + i] + wpe[position * C + i] }
         for l in 0..<L {
-            LayerNorm.forward(&ln, &mean, &rstd, x, at("ln1w") + l * C, at("ln1b") + l * C, N: 1, C: C)
-            Linear.forward(&qkv, ln, at("qkvw") + l * 3 * C * C, at("qkvb") + l * 3 * C, N: 1, C: C, OC: 3 * C)
-            let cacheBase = (l * c.maxSeqLen + position) * C
-            for i in 0..<C { keys[cacheBase + i] = qkv[C + i]; values[cacheBase + i] = qkv[2 * C + i] }
+            LayerNorm.forward(ln, mean, rstd, x, ln1w + l * C, ln1b + l * C, N: 1, C: C)
+            Linear.forward(qkv, ln, qkvw + l * 3 * C * C, qkvb + l * 3 * C, N: 1, C: C, OC: 3 * C)
+            let cache = l * c.maxSeqLen * C
+            (keys + cache + position * C).update(from: qkv + C, count: C)
+            (values + cache + position * C).update(from: qkv + 2 * C, count: C)
             for h in 0..<NH {
+                let q = qkv + h * hs
                 var maxScore = -T.infinity
                 for u in 0...position {
+                    let k = keys + cache + u * C + h * hs
                     var dot: T = 0
-                    let k = (l * c.maxSeqLen + u) * C + h * hs
-                    for i in 0..<hs { dot += qkv[h * hs + i] * keys[k + i] }
+                    for i in 0..<hs { dot += q[i] * k[i] }
                     scores[u] = dot * scale
                     maxScore = max(maxScore, scores[u])
                 }
                 var sum: T = 0
                 for u in 0...position { scores[u] = T.exp(scores[u] - maxScore); sum += scores[u] }
-                for i in 0..<hs { y[h * hs + i] = 0 }
+                let out = y + h * hs
+                for i in 0..<hs { out[i] = 0 }
                 for u in 0...position {
-                    let a = scores[u] / sum, v = (l * c.maxSeqLen + u) * C + h * hs
-                    for i in 0..<hs { y[h * hs + i] += a * values[v + i] }
+                    let a = scores[u] / sum, v = values + cache + u * C + h * hs
+                    for i in 0..<hs { out[i] += a * v[i] }
                 }
             }
-            Linear.forward(&proj, y, at("attprojw") + l * C * C, at("attprojb") + l * C, N: 1, C: C, OC: C)
+            Linear.forward(proj, y, attprojw + l * C * C, attprojb + l * C, N: 1, C: C, OC: C)
             for i in 0..<C { x[i] += proj[i] }
-            LayerNorm.forward(&ln, &mean, &rstd, x, at("ln2w") + l * C, at("ln2b") + l * C, N: 1, C: C)
-            Linear.forward(&fc, ln, at("fcw") + l * 4 * C * C, at("fcb") + l * 4 * C, N: 1, C: C, OC: 4 * C)
-            GELU.forward(&fcGelu, fc, N: 4 * C)
-            Linear.forward(&proj, fcGelu, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, N: 1, C: 4 * C, OC: C)
+            LayerNorm.forward(ln, mean, rstd, x, ln2w + l * C, ln2b + l * C, N: 1, C: C)
+            Linear.forward(fc, ln, fcw + l * 4 * C * C, fcb + l * 4 * C, N: 1, C: C, OC: 4 * C)
+            GELU.forward(fcGelu, fc, N: 4 * C)
+            Linear.forward(proj, fcGelu, fcprojw + l * C * 4 * C, fcprojb + l * C, N: 1, C: 4 * C, OC: C)
             for i in 0..<C { x[i] += proj[i] }
         }
-        LayerNorm.forward(&ln, &mean, &rstd, x, at("lnfw"), at("lnfb"), N: 1, C: C)
-        Linear.forward(&logits, ln, at("wte"), nil, N: 1, C: C, OC: V)
-        return logits
+        LayerNorm.forward(ln, mean, rstd, x, lnfw, lnfb, N: 1, C: C)
+        Linear.forward(logits, ln, wte, nil, N: 1, C: C, OC: V)
+        return Array(UnsafeBufferPointer(start: logits, count: V))
     }
 
     /// Continues `prompt` until EOS or `maxNewTokens` (or the context is full). Temperature 0 is greedy;
