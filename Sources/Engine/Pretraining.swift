@@ -105,10 +105,10 @@ public struct FamilyEvaluation: Sendable {
 }
 
 extension Pretraining {
-    /// Greedy responses to `count` fresh problems of each family (seeded apart from training), graded by
-    /// `grade(gold, response)`.
+    /// Responses to `count` fresh problems of each family (seeded apart from training), greedy at temperature
+    /// 0 (else sampled), graded by `grade(gold, response)`.
     public static func evaluate(_ model: GPT<Float>, tokenizer: CharTokenizer, families: [TaskFamily], count: Int,
-                                           seed: UInt64, grade: (String, String) -> Bool) -> [FamilyEvaluation] {
+                                seed: UInt64, temperature: Double = 0, grade: (String, String) -> Bool) -> [FamilyEvaluation] {
         let sampler = Sampler(model: model)
         var rng = SeededGenerator(seed: seed)
         return families.map { family in
@@ -118,7 +118,7 @@ extension Pretraining {
             for task in generator.tasks(family, count: count) {
                 guard let prompt = prompt(task.problem, tokenizer) else { continue }
                 let response = tokenizer.decode(sampler.generate(prompt: prompt, maxNewTokens: model.config.maxSeqLen - prompt.count,
-                                                                 temperature: 0, rng: &rng))
+                                                                 temperature: temperature, rng: &rng))
                 if grade(task.answer, response) { correct += 1 }
                 if response.contains("\\boxed{") { boxed += 1 }
                 if samples.count < 3 { samples.append((task.problem, response)) }

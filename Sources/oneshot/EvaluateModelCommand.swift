@@ -6,7 +6,7 @@ import JSON
 struct EvaluateModel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a checkpoint greedily on fresh problems of every task family.")
+        abstract: "Evaluate a checkpoint on fresh problems of every task family (greedy by default).")
 
     @OptionGroup var engine: EngineOptions
 
@@ -19,6 +19,9 @@ struct EvaluateModel: ParsableCommand {
     @Option(help: "Seed of the evaluation problems.")
     var seed: UInt64 = 7_777
 
+    @Option(help: "Sampling temperature: 0 is greedy; 1 is how RLVR rollouts sample.")
+    var temperature: Double = 0
+
     @Flag(help: "Show each family's first responses.")
     var samples = false
 
@@ -29,7 +32,7 @@ struct EvaluateModel: ParsableCommand {
         BLASThreads.set(engine.threads)
         let loaded: (model: GPT<Float>, tokenizer: CharTokenizer, config: Checkpoint.Config)
         do { loaded = try Checkpoint(directory: model).load() } catch { throw ValidationError("\(error)") }
-        let evaluations = FamilyReport.evaluate(loaded.model, tokenizer: loaded.tokenizer, count: count, seed: seed)
+        let evaluations = FamilyReport.evaluate(loaded.model, tokenizer: loaded.tokenizer, count: count, seed: seed, temperature: temperature)
         if json { printJSON(FamilyReport.json(evaluations)) } else { print(FamilyReport.table(evaluations, samples: samples)) }
     }
 }

@@ -5,9 +5,11 @@ import JSON
 /// Greedy evaluation of a policy on every task family, as a table or JSON.
 enum FamilyReport {
     /// Accuracy counts an answer right in `\boxed{}` or after a final "answer"; the reward needs the box.
-    static func evaluate(_ model: GPT<Float>, tokenizer: CharTokenizer, count: Int, seed: UInt64) -> [FamilyEvaluation] {
+    static func evaluate(_ model: GPT<Float>, tokenizer: CharTokenizer, count: Int, seed: UInt64,
+                         temperature: Double = 0) -> [FamilyEvaluation] {
         let grader = Grader(requireBox: false)
-        return Pretraining.evaluate(model, tokenizer: tokenizer, families: TaskFamily.allCases, count: count, seed: seed) {
+        return Pretraining.evaluate(model, tokenizer: tokenizer, families: TaskFamily.allCases, count: count, seed: seed,
+                                       temperature: temperature) {
             grader.grade(gold: $0, response: $1).correct
         }
     }
