@@ -11,7 +11,7 @@ RELEASE_BIN  := .build-release/release/oneshot
 VENV         := .venv
 SHARED       ?= ../shared/datasets
 
-.PHONY: deps build release test demo bench clean python-reference
+.PHONY: deps build release test demo bench base-model clean python-reference
 
 ## deps: install missing Debian -dev packages (a no-op when all are present)
 deps:
@@ -64,6 +64,10 @@ $(VENV)/.ready: Benchmarks/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q -r Benchmarks/requirements.txt
 	touch $@
+
+## base-model: rebuild the shipped base policy models/base (about 30 minutes on one core; one thread, seed 0)
+base-model: release
+	$(RELEASE_BIN) engine pretrain --out models/base --steps 3000 --lr 2e-3 --seed 0 --save-every 500 --eval-count 200
 
 clean:
 	rm -rf .build .build-release $(VENV) $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine demo-out
