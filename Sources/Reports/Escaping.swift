@@ -19,10 +19,12 @@ public enum Escape {
         return out
     }
 
-    /// Text for a GitHub-flavoured Markdown table cell: HTML-escaped (GitHub renders inline HTML), pipes
+    /// Text for a GitHub-flavoured Markdown table cell: `& < >` as entities (GitHub renders inline HTML, and
+    /// with no `<` no tag can open, so quotes stay as they are, readable in the raw file), pipes, backticks
     /// and backslashes escaped, line breaks folded.
     public static func markdownCell(_ text: String) -> String {
-        html(text).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
             .replacingOccurrences(of: "`", with: "\\`").split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 

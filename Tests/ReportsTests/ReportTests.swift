@@ -59,6 +59,7 @@ func reportStore() throws -> Store {
     @Test func escaping() {
         #expect(Escape.html("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;")
         #expect(Escape.markdownCell("a | b\nc `d`") == "a \\| b c \\`d\\`")
+        #expect(Escape.markdownCell("{\"k\": \"<img src=x onerror=alert(1)>\"}") == "{\"k\": \"&lt;img src=x onerror=alert(1)&gt;\"}")
     }
 
     @Test func chartsAreSVG() {
