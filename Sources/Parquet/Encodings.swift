@@ -33,20 +33,11 @@ struct ByteCursor {
     }
 
     mutating func varint() throws -> UInt64 {
-        var result: UInt64 = 0, shift: UInt64 = 0
-        while true {
-            let b = try u8()
-            result |= UInt64(b & 0x7F) << shift
-            if b & 0x80 == 0 { return result }
-            shift += 7
-            if shift > 63 { throw DecodeError(message: "varint longer than 64 bits") }
-        }
+        guard let v = try ULEB128.read({ try u8() }) else { throw DecodeError(message: "varint longer than 64 bits") }
+        return v
     }
 
-    mutating func zigzag() throws -> Int64 {
-        let v = try varint()
-        return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
-    }
+    mutating func zigzag() throws -> Int64 { ULEB128.unzigzag(try varint()) }
 
     /// `count` values of `bitWidth` bits, packed least significant bit first.
     mutating func unpack(count: Int, bitWidth: Int, into out: inout [UInt64]) throws {

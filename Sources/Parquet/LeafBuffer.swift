@@ -132,11 +132,7 @@ extension Encoding {
         var out: [UInt8] = []
         let valueBytes = (bitWidth + 7) / 8
         var i = 0
-        func varint(_ v: UInt64) {
-            var v = v
-            while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
-            out.append(UInt8(v))
-        }
+        func varint(_ v: UInt64) { ULEB128.append(v, to: &out) }
         while i < values.count {
             var run = 1
             while i + run < values.count && values[i + run] == values[i] { run += 1 }

@@ -31,21 +31,13 @@ struct ThriftReader {
     }
 
     mutating func varint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let b = try byte()
-            result |= UInt64(b & 0x7F) << shift
-            if b & 0x80 == 0 { return result }
-            shift += 7
-            if shift > 63 { throw ThriftError(message: "Thrift varint longer than 64 bits at byte \(position)") }
+        guard let v = try ULEB128.read({ try byte() }) else {
+            throw ThriftError(message: "Thrift varint longer than 64 bits at byte \(position)")
         }
+        return v
     }
 
-    mutating func zigzag() throws -> Int64 {
-        let v = try varint()
-        return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
-    }
+    mutating func zigzag() throws -> Int64 { ULEB128.unzigzag(try varint()) }
 
     mutating func i32() throws -> Int32 {
         let v = try zigzag()
@@ -148,18 +140,9 @@ struct ThriftWriter {
     private(set) var bytes: [UInt8] = []
     private var lastIDs: [Int16] = [0]
 
-    mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
+    mutating func varint(_ value: UInt64) { ULEB128.append(value, to: &bytes) }
 
-    mutating func zigzag(_ value: Int64) {
-        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
-    }
+    mutating func zigzag(_ value: Int64) { varint(ULEB128.zigzag(value)) }
 
     mutating func fieldHeader(_ id: Int16, _ type: ThriftType) {
         let delta = id - lastIDs[lastIDs.count - 1]
