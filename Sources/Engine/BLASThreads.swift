@@ -7,7 +7,4 @@ public enum BLASThreads {
     public static func set(_ count: Int) {
         openblas_set_num_threads(Int32(max(1, count)))
     }
-
-    /// The number of threads OpenBLAS currently uses.
-    public static var current: Int { Int(openblas_get_num_threads()) }
 }
