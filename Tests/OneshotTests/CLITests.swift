@@ -215,5 +215,15 @@ import Testing
 
         let missing = try run(["engine", "eval", "--model", dir + "-none"], store: nil)
         #expect(missing.status != 0 && missing.stderr.contains("config.json"))
+
+        // Damaged checkpoints: a clear error naming the file (exit 64, as for every input error), never a crash.
+        let weights = dir + "/model.safetensors"
+        let original = try #require(FileManager.default.contents(atPath: weights))
+        try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: weights))
+        let truncated = try run(["engine", "eval", "--model", dir], store: nil)
+        #expect(truncated.status == 64 && truncated.stderr.contains("model.safetensors"), "\(truncated.stderr)")
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        let badConfig = try run(["engine", "eval", "--model", dir], store: nil)
+        #expect(badConfig.status == 64 && badConfig.stderr.contains("config.json: not a checkpoint config"), "\(badConfig.stderr)")
     }
 }
