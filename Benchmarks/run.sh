@@ -117,7 +117,7 @@ if "$py" -c "import torch" 2>/dev/null; then
   echo "## Engine: training (batch 32 x 128 tokens, AdamW) and T=1 sampling (64 x 96 tokens, KV cache), one thread, $runs runs"
   echo "training tokens/s: oneshot median $(printf %.0f "$ot"), PyTorch $(printf %.0f "$tt") -> $(echo "$ot $tt" | awk '{printf "%.2fx", $1/$2}');" \
        "matmuls at $(echo "$ot" | awk '{printf "%.0f", $1*6*794624/1e9}') GFLOP/s, $(echo "$ot" | awk '{printf "%.0f%%", $1*6*794624/1e11*100}') of the 100 GFLOP/s sgemm peak"
-  echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (one sequence at a time), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')"
+  echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (64 rows batched), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')"
   # Threads on a busy machine: a busy loop holds the other core while we train with 1, then 2 threads.
   ( while :; do :; done ) & busy=$!
   for t in 1 2; do "$benchbin" engine-train 5 $t >"$work/et.json"; per_step "$work/et.json" >"$work/busy-$t"; done

@@ -30,18 +30,16 @@ public enum EngineBenchmark {
         return times
     }
 
-    /// Tokens generated and seconds taken by `rollouts` T=1 continuations (up to 96 tokens, KV cache) of one
-    /// random 32-token prompt, one sequence at a time.
+    /// Tokens generated and seconds taken by `rollouts` T=1 continuations (96 tokens, no EOS stop, KV cache) of one
+    /// random 32-token prompt, all rows advancing together as the PyTorch peer's batch does.
     public static func sampling(_ rollouts: Int) -> (tokens: Int, seconds: Double) {
         let model = GPT<Float>(config: config, seed: 1)
-        let sampler = Sampler(model: model)
+        let sampler = BatchSampler(model: model, capacity: rollouts)
         var rng = SeededGenerator(seed: 3)
         let prompt = (0..<32).map { _ in Int32(3 + rng.uniform() * 61) }
-        var generated = 0
         let start = Date()
-        for _ in 0..<rollouts {
-            generated += sampler.generate(prompt: prompt, maxNewTokens: 96, temperature: 1, rng: &rng).count
-        }
-        return (generated, Date().timeIntervalSince(start))
+        let outputs = sampler.generate(prompts: Array(repeating: prompt, count: rollouts), maxNewTokens: 96, temperature: 1,
+                                         stop: nil, rng: &rng)
+        return (outputs.map(\.count).reduce(0, +), Date().timeIntervalSince(start))
     }
 }

@@ -162,29 +162,39 @@ public enum Attention {
     }
 }
 
-/// GELU, tanh approximation (GPT-2's).
+/// GELU, tanh approximation (GPT-2's). Float buffers take the eight-lane path of ``FastMath``.
 public enum GELU {
     static func constants<T: Scalar>() -> (T, T) { (T.sqrt(2 / T.pi), T(0.044715)) }
 
     /// tanh(u) as 1 − 2/(e^{2u} + 1): one exp instead of libm's slower tanh; exact at ±∞.
     @inline(__always) static func tanh<T: Scalar>(_ u: T) -> T { 1 - 2 / (T.exp(2 * u) + 1) }
 
-    public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, N: Int) {
+    @inline(__always) static func value<T: Scalar>(_ x: T) -> T {
         let (k, c) = constants() as (T, T)
-        for i in 0..<N {
-            let x = inp[i]
-            out[i] = x / 2 * (1 + tanh(k * (x + c * x * x * x)))
+        return x / 2 * (1 + tanh(k * (x + c * x * x * x)))
+    }
+
+    @inline(__always) static func derivative<T: Scalar>(_ x: T) -> T {
+        let (k, c) = constants() as (T, T)
+        let th = tanh(k * (x + c * x * x * x))
+        return (1 + th) / 2 + x / 2 * (1 - th * th) * k * (1 + 3 * c * x * x)
+    }
+
+    public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, N: Int) {
+        if T.self == Float.self {
+            return FastMath.gelu(UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self),
+                                 UnsafeRawPointer(inp).assumingMemoryBound(to: Float.self), count: N)
         }
+        for i in 0..<N { out[i] = value(inp[i]) }
     }
 
     public static func backward<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, _ dout: UnsafePointer<T>, N: Int) {
-        let (k, c) = constants() as (T, T)
-        for i in 0..<N {
-            let x = inp[i], u = k * (x + c * x * x * x), th = tanh(u)
-            let sech2 = 1 - th * th
-            let local = (1 + th) / 2 + x / 2 * sech2 * k * (1 + 3 * c * x * x)
-            dinp[i] += local * dout[i]
+        if T.self == Float.self {
+            return FastMath.geluBackward(UnsafeMutableRawPointer(dinp).assumingMemoryBound(to: Float.self),
+                                         UnsafeRawPointer(inp).assumingMemoryBound(to: Float.self),
+                                         UnsafeRawPointer(dout).assumingMemoryBound(to: Float.self), count: N)
         }
+        for i in 0..<N { dinp[i] += derivative(inp[i]) * dout[i] }
     }
 }
 

@@ -109,16 +109,18 @@ extension Pretraining {
     /// 0 (else sampled), graded by `grade(gold, response)`.
     public static func evaluate(_ model: GPT<Float>, tokenizer: CharTokenizer, families: [TaskFamily], count: Int,
                                 seed: UInt64, temperature: Double = 0, grade: (String, String) -> Bool) -> [FamilyEvaluation] {
-        let sampler = Sampler(model: model)
-        var rng = SeededGenerator(seed: seed)
-        return families.map { family in
+        let tasksPerFamily = families.map { family in
             let index = UInt64(TaskFamily.allCases.firstIndex(of: family) ?? 0)
             var generator = TaskGenerator(seed: seed &+ 1_000_003 &* (index + 1))
+            return generator.tasks(family, count: count).compactMap { task in prompt(task.problem, tokenizer).map { (task, $0) } }
+        }
+        let sampler = BatchSampler(model: model, capacity: 64)
+        var rng = SeededGenerator(seed: seed)
+        return zip(families, tasksPerFamily).map { family, tasks in
+            let responses = sampler.generate(prompts: tasks.map(\.1), maxNewTokens: model.config.maxSeqLen, temperature: temperature, rng: &rng)
             var correct = 0, boxed = 0, samples: [(problem: String, response: String)] = []
-            for task in generator.tasks(family, count: count) {
-                guard let prompt = prompt(task.problem, tokenizer) else { continue }
-                let response = tokenizer.decode(sampler.generate(prompt: prompt, maxNewTokens: model.config.maxSeqLen - prompt.count,
-                                                                 temperature: temperature, rng: &rng))
+            for ((task, _), tokens) in zip(tasks, responses) {
+                let response = tokenizer.decode(tokens)
                 if grade(task.answer, response) { correct += 1 }
                 if response.contains("\\boxed{") { boxed += 1 }
                 if samples.count < 3 { samples.append((task.problem, response)) }

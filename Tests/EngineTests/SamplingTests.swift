@@ -5,42 +5,58 @@ import Testing
 @Suite struct SamplingTests {
     let config = GPTConfig(vocabSize: 9, maxSeqLen: 8, layers: 2, heads: 2, channels: 8)
 
-    /// The KV-cache path gives, position by position, the full forward pass's next-token distribution.
+    /// The KV-cache path gives, position by position and row by row, the full forward pass's logits, with
+    /// rows of different lengths advancing in one batch.
     @Test func kvCacheMatchesTheFullForwardPass() {
-        let model = GPT<Double>(config: config, seed: 5)
+        let model = GPT<Float>(config: config, seed: 5)
         var g = Generator(seed: 9)
-        for i in 0..<model.params.count { model.params[i] += g.uniform() * 0.4 - 0.2 }
-        let tokens: [Int32] = [1, 4, 7, 3, 3, 8, 5]
-        model.forward(tokens: tokens, targets: nil, B: 1, T: tokens.count)
-        let full = Array(model.probabilities)
-        let sampler = Sampler(model: model)
-        for (t, token) in tokens.enumerated() {
-            let logits = sampler.step(token: token, position: t)
-            let top = logits.max()!
-            let exps = logits.map { Foundation.exp($0 - top) }
-            let probs = exps.map { $0 / exps.reduce(0, +) }
-            for v in 0..<config.vocabSize { #expect(abs(probs[v] - full[t * config.vocabSize + v]) < 1e-12) }
+        for i in 0..<model.params.count { model.params[i] += Float(g.uniform() * 0.4 - 0.2) }
+        let rows: [[Int32]] = [[1, 4, 7, 3, 3, 8, 5], [1, 2, 6], [1, 8, 8, 8, 0]]
+        let sampler = BatchSampler(model: model, capacity: 4)
+        var expected: [[Float]] = []
+        for tokens in rows {
+            model.forward(tokens: tokens, targets: nil, B: 1, T: tokens.count)
+            expected.append(Array(model.probabilities))
+        }
+        for t in 0..<rows.map(\.count).max()! {
+            let live = rows.indices.filter { t < rows[$0].count }
+            sampler.step(rows: live.map { $0 + 1 }, tokens: live.map { rows[$0][t] }, positions: live.map { _ in t })
+            for (j, r) in live.enumerated() {
+                let logits = sampler.logits(ofRow: j).map(Double.init)
+                let top = logits.max()!
+                let exps = logits.map { Foundation.exp($0 - top) }
+                let probs = exps.map { $0 / exps.reduce(0, +) }
+                for v in 0..<config.vocabSize {
+                    #expect(abs(probs[v] - Double(expected[r][t * config.vocabSize + v])) < 1e-5, "row \(r) position \(t)")
+                }
+            }
         }
     }
 
     @Test func greedyIsDeterministicAndSamplingIsSeeded() {
         let model = GPT<Float>(config: config, seed: 2)
-        let sampler = Sampler(model: model)
+        let sampler = BatchSampler(model: model, capacity: 2)
         var r1 = SeededGenerator(seed: 1), r2 = SeededGenerator(seed: 1), r3 = SeededGenerator(seed: 2)
-        let greedy1 = sampler.generate(prompt: [1, 3], maxNewTokens: 5, temperature: 0, rng: &r1)
-        let greedy2 = sampler.generate(prompt: [1, 3], maxNewTokens: 5, temperature: 0, rng: &r1)
-        #expect(greedy1 == greedy2 && !greedy1.isEmpty)
-        let a = sampler.generate(prompt: [1, 3], maxNewTokens: 6, temperature: 1, topP: 0.9, rng: &r2)
+        let greedy1 = sampler.generate(prompts: [[1, 3]], maxNewTokens: 5, temperature: 0, rng: &r1)
+        let greedy2 = sampler.generate(prompts: [[1, 3], [1, 3]], maxNewTokens: 5, temperature: 0, rng: &r1)
+        #expect(greedy2 == [greedy1[0], greedy1[0]] && !greedy1[0].isEmpty)
+        let prompts: [[Int32]] = [[1, 3], [1, 4, 5], [1], [1, 2, 2, 2]]   // more rows than the capacity: two chunks
+        let a = sampler.generate(prompts: prompts, maxNewTokens: 6, temperature: 1, topP: 0.9, rng: &r2)
         var r2b = SeededGenerator(seed: 1)
-        let b = sampler.generate(prompt: [1, 3], maxNewTokens: 6, temperature: 1, topP: 0.9, rng: &r2b)
-        #expect(a == b)
-        _ = sampler.generate(prompt: [1, 3], maxNewTokens: 6, temperature: 1, topP: 0.9, rng: &r3)
+        let b = sampler.generate(prompts: prompts, maxNewTokens: 6, temperature: 1, topP: 0.9, rng: &r2b)
+        #expect(a == b && a.count == 4)
+        let c = sampler.generate(prompts: prompts, maxNewTokens: 6, temperature: 1, topP: 0.9, rng: &r3)
+        #expect(c != a)
+        for (row, prompt) in zip(a, prompts) {
+            #expect(row.count <= min(6, config.maxSeqLen - prompt.count))
+            #expect(row.dropLast().allSatisfy { $0 != CharTokenizer.eos })
+        }
     }
 
     @Test func topPKeepsTheNucleus() {
         var rng = SeededGenerator(seed: 3)
-        let logits: [Double] = [10, 9.9, -10, -10]   // two likely tokens share ~all the mass
-        for _ in 0..<200 { #expect([0, 1].contains(Sampler<Double>.choose(logits, temperature: 1, topP: 0.9, rng: &rng))) }
+        let logits: [Float] = [10, 9.9, -10, -10]   // two likely tokens share ~all the mass
+        for _ in 0..<200 { #expect([0, 1].contains(BatchSampler.choose(logits, V: 4, temperature: 1, topP: 0.9, rng: &rng))) }
     }
 
     @Test func tokenizerRoundTrip() {

@@ -1,0 +1,154 @@
+import CBLAS
+import Foundation
+
+/// Generates continuations of many prompts at once: every unfinished row advances one token per step, so
+/// each layer's matrix product covers all of them (one BLAS call for M rows instead of M calls for one).
+/// Each row keeps its own KV cache and position; prompts are fed through the same steps (a row still in its
+/// prompt feeds the next prompt token and samples nothing), so rows of different lengths mix freely.
+///
+/// Float, not generic, like ``Pretraining/train(_:config:tokenizer:progress:)``: the hot loop is
+/// specialised inside this module whatever module calls it.
+public final class BatchSampler {
+    public let model: GPT<Float>
+    /// The most rows one call can take.
+    public let capacity: Int
+    private let buffer: UnsafeMutableBufferPointer<Float>
+    /// keys/values: [capacity, L, NH, maxSeqLen, head size], each head's history contiguous; the rest: the active rows' activations for one step.
+    private let keys, values, x, ln, qkv, y, proj, fc, fcGelu, logits, scores, mean, rstd: UnsafeMutablePointer<Float>
+
+    public init(model: GPT<Float>, capacity: Int) {
+        precondition(capacity > 0)
+        self.model = model
+        self.capacity = capacity
+        let c = model.config, C = c.channels, M = capacity
+        let cache = M * c.layers * c.maxSeqLen * C
+        let sizes = [cache, cache, M * C, M * C, M * 3 * C, M * C, M * C, M * 4 * C, M * 4 * C, M * c.vocabSize, c.maxSeqLen, M, M]
+        buffer = .allocate(capacity: sizes.reduce(0, +))
+        buffer.initialize(repeating: 0)
+        var starts: [UnsafeMutablePointer<Float>] = [], next = buffer.baseAddress!
+        for size in sizes { starts.append(next); next += size }
+        (keys, values, x, ln, qkv, y, proj) = (starts[0], starts[1], starts[2], starts[3], starts[4], starts[5], starts[6])
+        (fc, fcGelu, logits, scores, mean, rstd) = (starts[7], starts[8], starts[9], starts[10], starts[11], starts[12])
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Continues each prompt until `stop` (EOS by default; nil: never), `maxNewTokens` new tokens, or the end
+    /// of the context. Temperature 0
+    /// is greedy; otherwise each token is drawn from softmax(logits / temperature) within the top-p nucleus.
+    /// Returns the new tokens of each row (EOS included when produced). More prompts than ``capacity`` run
+    /// in consecutive chunks. Deterministic for the rng's seed.
+    public func generate(prompts: [[Int32]], maxNewTokens: Int, temperature: Double, topP: Double = 1,
+                         stop: Int32? = CharTokenizer.eos, rng: inout SeededGenerator) -> [[Int32]] {
+        stride(from: 0, to: prompts.count, by: capacity).flatMap { start in
+            generateChunk(Array(prompts[start..<min(prompts.count, start + capacity)]), maxNewTokens: maxNewTokens,
+                          temperature: temperature, topP: topP, stop: stop, rng: &rng)
+        }
+    }
+
+    private func generateChunk(_ prompts: [[Int32]], maxNewTokens: Int, temperature: Double, topP: Double, stop: Int32?,
+                               rng: inout SeededGenerator) -> [[Int32]] {
+        precondition(prompts.allSatisfy { !$0.isEmpty && $0.count <= model.config.maxSeqLen }, "prompts must be non-empty and fit the context")
+        let rows = prompts.count
+        var position = [Int](repeating: 0, count: rows)
+        var feed = prompts.map { $0[0] }
+        var outputs = [[Int32]](repeating: [], count: rows)
+        var active = Array(0..<rows)
+        var tokens: [Int32] = [], positions: [Int] = []
+        while !active.isEmpty {
+            tokens.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+            for r in active { tokens.append(feed[r]); positions.append(position[r]) }
+            step(rows: active, tokens: tokens, positions: positions)
+            let V = model.config.vocabSize
+            var stillActive: [Int] = []
+            for (j, r) in active.enumerated() {
+                let next = position[r] + 1
+                position[r] = next
+                if next < prompts[r].count { feed[r] = prompts[r][next]; stillActive.append(r); continue }
+                guard next < model.config.maxSeqLen else { continue }   // the whole sequence must fit the context
+                let token = BatchSampler.choose(logits + j * V, V: V, temperature: temperature, topP: topP, rng: &rng)
+                outputs[r].append(token)
+                feed[r] = token
+                if token != stop && outputs[r].count < maxNewTokens && next + 1 < model.config.maxSeqLen {
+                    stillActive.append(r)
+                }
+            }
+            active = stillActive
+        }
+        return outputs
+    }
+
+    /// Feeds one token per listed row at its position (every earlier position of that row fed before) and
+    /// leaves the next-token logits of row j of the list in `logits[j]`.
+    func step(rows: [Int], tokens: [Int32], positions: [Int]) {
+        let c = model.config
+        let (C, L, NH, V, S) = (c.channels, c.layers, c.heads, c.vocabSize, c.maxSeqLen)
+        let M = rows.count, hs = C / NH, scale = 1 / Float(hs).squareRoot()
+        let p = model.params.baseAddress!, lay = model.layout
+        func at(_ name: String) -> UnsafeMutablePointer<Float> { p + lay.offset(name) }
+        let (wte, wpe) = (at("wte"), at("wpe"))
+        for j in 0..<M {
+            let e = wte + Int(tokens[j]) * C, pe = wpe + positions[j] * C, o = x + j * C
+            for i in 0..<C { o[i] = e[i] + pe[i] }
+        }
+        for l in 0..<L {
+            LayerNorm.forward(ln, mean, rstd, x, at("ln1w") + l * C, at("ln1b") + l * C, N: M, C: C)
+            Linear.forward(qkv, ln, at("qkvw") + l * 3 * C * C, at("qkvb") + l * 3 * C, N: M, C: C, OC: 3 * C)
+            for j in 0..<M {
+                let t = positions[j], row = qkv + j * 3 * C
+                for h in 0..<NH {
+                    let head = ((rows[j] * L + l) * NH + h) * S * hs
+                    (keys + head + t * hs).update(from: row + C + h * hs, count: hs)
+                    (values + head + t * hs).update(from: row + 2 * C + h * hs, count: hs)
+                    let q = row + h * hs
+                    // scores = scale · K q over the head's history; out = Vᵀ softmax(scores)
+                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(t + 1), Int32(hs), scale, keys + head, Int32(hs), q, 1, 0, scores, 1)
+                    var maxScore = -Float.infinity
+                    for u in 0...t { maxScore = max(maxScore, scores[u]) }
+                    let sum = FastMath.expShifted(scores, count: t + 1, shift: maxScore)
+                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(t + 1), Int32(hs), 1 / sum, values + head, Int32(hs), scores, 1, 0,
+                                y + j * C + h * hs, 1)
+                }
+            }
+            Linear.forward(proj, y, at("attprojw") + l * C * C, at("attprojb") + l * C, N: M, C: C, OC: C)
+            for i in 0..<(M * C) { x[i] += proj[i] }
+            LayerNorm.forward(ln, mean, rstd, x, at("ln2w") + l * C, at("ln2b") + l * C, N: M, C: C)
+            Linear.forward(fc, ln, at("fcw") + l * 4 * C * C, at("fcb") + l * 4 * C, N: M, C: C, OC: 4 * C)
+            GELU.forward(fcGelu, fc, N: M * 4 * C)
+            Linear.forward(proj, fcGelu, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, N: M, C: 4 * C, OC: C)
+            for i in 0..<(M * C) { x[i] += proj[i] }
+        }
+        LayerNorm.forward(ln, mean, rstd, x, at("lnfw"), at("lnfb"), N: M, C: C)
+        Linear.forward(logits, ln, wte, nil, N: M, C: C, OC: V)
+    }
+
+    /// The next-token logits of row j of the last step's list.
+    func logits(ofRow j: Int) -> [Float] { Array(UnsafeBufferPointer(start: logits + j * model.config.vocabSize, count: model.config.vocabSize)) }
+
+    /// Picks a token from one row of logits: argmax at temperature 0, else a draw from the tempered top-p
+    /// nucleus (the whole distribution when topP ≥ 1, without sorting).
+    static func choose(_ logits: UnsafePointer<Float>, V: Int, temperature: Double, topP: Double,
+                       rng: inout SeededGenerator) -> Int32 {
+        var best = 0
+        for i in 1..<V where logits[i] > logits[best] { best = i }
+        if temperature <= 0 { return Int32(best) }
+        let top = Double(logits[best])
+        var probs = (0..<V).map { Foundation.exp((Double(logits[$0]) - top) / temperature) }
+        let total = probs.reduce(0, +)
+        for i in 0..<V { probs[i] /= total }
+        let order = topP >= 1 ? Array(0..<V) : probs.indices.sorted { probs[$0] > probs[$1] }
+        var kept = 0, mass = 0.0
+        for i in order {
+            kept += 1
+            mass += probs[i]
+            if mass >= topP { break }
+        }
+        var draw = rng.uniform() * mass
+        for i in order.prefix(kept) {
+            draw -= probs[i]
+            if draw <= 0 { return Int32(i) }
+        }
+        return Int32(order[kept - 1])
+    }
+}
