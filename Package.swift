@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Grading"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Corpus", "Selection"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
-        .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON"]),
+        .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON", "Store"]),
     ]
 )

@@ -93,7 +93,6 @@ public final class GPT<T: Scalar> {
 
     private func activations(B: Int, T steps: Int) -> Activations {
         if let acts, acts.B == B, acts.T == steps { return acts }
-        if let acts { acts.buffer.deallocate(); acts.gradBuffer.deallocate() }
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
         let sizes: [(String, Int)] = [
@@ -106,10 +105,17 @@ public final class GPT<T: Scalar> {
         var offsets: [String: Int] = [:]
         var total = 0
         for (name, n) in sizes { offsets[name] = total; total += n }
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: total)
-        let gradBuffer = UnsafeMutableBufferPointer<T>.allocate(capacity: total)
-        buffer.initialize(repeating: 0)
-        gradBuffer.initialize(repeating: 0)
+        // Batches of varying shape (RL steps) reuse the buffers while they are large enough.
+        var buffer: UnsafeMutableBufferPointer<T>, gradBuffer: UnsafeMutableBufferPointer<T>
+        if let acts, acts.buffer.count >= total {
+            (buffer, gradBuffer) = (acts.buffer, acts.gradBuffer)
+        } else {
+            if let acts { acts.buffer.deallocate(); acts.gradBuffer.deallocate() }
+            buffer = .allocate(capacity: total)
+            gradBuffer = .allocate(capacity: total)
+            buffer.initialize(repeating: 0)
+            gradBuffer.initialize(repeating: 0)
+        }
         var a = Activations(B: B, T: steps, buffer: buffer, gradBuffer: gradBuffer)
         a.offsets = offsets
         acts = a
@@ -171,7 +177,6 @@ public final class GPT<T: Scalar> {
         return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets["probs"]!, count: a.B * a.T * config.vocabSize)
     }
 
-    /// Sets every parameter gradient to zero.
     /// AdamW's moments, created on the first update; the step counter advances with each call.
     func optimizerState() -> (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int) {
         if adam == nil {
@@ -184,6 +189,17 @@ public final class GPT<T: Scalar> {
         return adam!
     }
 
+    /// AdamW's moments and step count, once the first update has made them.
+    public var optimizerMoments: (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int)? { adam }
+
+    /// Makes the optimizer state (zeroed when new) with `step` updates done, for a resumed run to fill in.
+    func restoreOptimizer(step: Int) -> (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int) {
+        _ = optimizerState()
+        adam!.step = step
+        return adam!
+    }
+
+    /// Sets every parameter gradient to zero.
     public func zeroGradients() {
         for i in 0..<grads.count { grads[i] = 0 }
     }
@@ -195,7 +211,7 @@ public final class GPT<T: Scalar> {
         guard let a = acts, let targets = a.targets else { preconditionFailure("backward needs a forward pass with targets") }
         let (B, steps, L, C, NH, V) = (a.B, a.T, config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
-        for i in 0..<a.gradBuffer.count { a.gradBuffer[i] = 0 }
+        a.gradBuffer.update(repeating: 0)
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         let weights = lossWeights ?? [T](repeating: a.validTargets > 0 ? 1 / T(a.validTargets) : 0, count: BT)
@@ -204,6 +220,30 @@ public final class GPT<T: Scalar> {
                 SoftmaxCrossEntropy.backward(d("logits"), w.baseAddress!, act("probs"), tgt.baseAddress!, N: BT, V: V)
             }
         }
+        backwardFromLogits(a)
+    }
+
+    /// The logits of the last forward pass, [B,T,V].
+    public var logits: UnsafeBufferPointer<T> {
+        guard let a = acts else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets["logits"]!, count: a.B * a.T * config.vocabSize)
+    }
+
+    /// Accumulates dLoss/dparameters of the last forward pass into ``grads`` for any loss of its logits:
+    /// `fill` writes dLoss/dlogits into the zeroed [B,T,V] buffer it is given (policy-gradient losses).
+    public func backward(fillingLogitGradients fill: (UnsafeMutablePointer<T>) -> Void) {
+        guard let a = acts else { preconditionFailure("backward needs a forward pass") }
+        a.gradBuffer.update(repeating: 0)
+        fill(a.gradBuffer.baseAddress! + a.offsets["logits"]!)
+        backwardFromLogits(a)
+    }
+
+    /// The backward pass from dlogits (already in the gradient buffer) down to the embeddings.
+    private func backwardFromLogits(_ a: Activations) {
+        let (B, steps, L, C, NH, V) = (a.B, a.T, config.layers, config.channels, config.heads, config.vocabSize)
+        let BT = B * steps
+        func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
+        func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: BT, C: C, OC: V)
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
         let dlast = L == 0 ? d("encoded") : d("residual3") + (L - 1) * BT * C

@@ -121,6 +121,30 @@ public enum Schema {
                 FOREIGN KEY (run_id, example_id) REFERENCES run_examples(run_id, example_id) ON DELETE CASCADE
             ) WITHOUT ROWID;
             """),
+        Migration(version: 3, name: "training steps and evaluations of runs", sql: """
+            -- What one training step measured (reward, loss terms, entropy, KL, response length, seconds), as JSON.
+            CREATE TABLE run_steps (
+                run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                step     INTEGER NOT NULL,
+                metrics  TEXT NOT NULL CHECK (json_valid(metrics)),
+                PRIMARY KEY (run_id, step)
+            ) WITHOUT ROWID;
+
+            -- One evaluation of a run's policy at a step on one benchmark (a dataset, or a generated task family).
+            CREATE TABLE evaluations (
+                run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                step          INTEGER NOT NULL,
+                benchmark     TEXT NOT NULL,
+                problems      INTEGER NOT NULL CHECK (problems >= 0),
+                samples       INTEGER NOT NULL CHECK (samples > 0),     -- responses per problem
+                correct       INTEGER NOT NULL CHECK (correct >= 0),    -- correct responses, over all samples
+                solved        INTEGER NOT NULL CHECK (solved >= 0),     -- problems with at least one correct response
+                boxed         INTEGER NOT NULL CHECK (boxed >= 0),      -- responses with a \\boxed{} answer
+                mean_length   REAL NOT NULL,                            -- response length, in tokens
+                temperature   REAL NOT NULL,
+                PRIMARY KEY (run_id, step, benchmark)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// The migrator for the current schema.

@@ -30,7 +30,10 @@ final class ProgressLine {
         self.total = total
     }
 
-    func update(_ done: Int) {
+    func update(_ done: Int) { update(done, note: nil) }
+
+    /// The line with a short note after the ETA (for example the current reward).
+    func update(_ done: Int, note: String?) {
         guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
         lastDraw = Date()
         let elapsed = max(Date().timeIntervalSince(start), 1e-6)
@@ -39,6 +42,7 @@ final class ProgressLine {
         if let total { text += "/\(total)" }
         text += String(format: "  %.0f/s", rate)
         if let total, rate > 0 { text += String(format: "  ETA %.0fs", Double(total - done) / rate) }
+        if let note { text += "  " + note }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
     }
 

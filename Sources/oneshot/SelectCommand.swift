@@ -56,7 +56,8 @@ struct Select: ParsableCommand {
 
     mutating func run() throws {
         let store = try options.open()
-        let chosen = try chooseExamples(store)
+        let chosen = try ExamplePicker(rankingRun: runName, pi: pi, examples: examples, random: random, dataset: dataset,
+                                       ranking: ranking).choose(store)
         let rows = VerlRows.repeated(chosen, to: repeatTo)
         let fileFormat = format ?? Format(rawValue: (out as NSString).pathExtension.lowercased()) ?? .jsonl
         do {
@@ -79,50 +80,6 @@ struct Select: ParsableCommand {
                                             "source_index": $0.sourceIndex.map(JSONValue.string) ?? .null])) })])))
         } else {
             print("\(out): \(rows.count) rows from \(chosen.count) example(s): \(chosen.map { "\($0.datasetName)#\($0.sourceIndex ?? String($0.id))" }.joined(separator: ", "))")
-        }
-    }
-
-    private func chooseExamples(_ store: Store) throws -> [ExampleRecord] {
-        if let examples {
-            return try examples.split(separator: ",").map { text in
-                guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), let e = try store.example(id: id) else {
-                    throw ValidationError("no example with id '\(text)'")
-                }
-                return e
-            }
-        }
-        var pool: [Int64]
-        var ranked: [RankedExample] = []
-        if let runName {
-            let record = try store.requireRun(named: runName)
-            var sourceIndex: [Int64: String] = [:]
-            if let datasetID = record.datasetID {
-                try store.forEachExample(datasetIDs: [datasetID]) { sourceIndex[$0.id] = $0.sourceIndex }
-            }
-            ranked = Ranker(try ranking.rankingOptions()).rank(try store.histories(runID: record.id), sourceIndex: sourceIndex)
-            pool = try store.histories(runID: record.id).map(\.exampleID)
-        } else {
-            let record = try store.datasets(named: [dataset!])[0]
-            pool = try store.examples(datasetIDs: [record.id]).map(\.id)
-        }
-        let ids: [Int64]
-        if let pi {
-            ids = try pi.split(separator: ",").map { text in
-                guard let i = Int(text.trimmingCharacters(in: .whitespaces)), i >= 1, i <= ranked.count else {
-                    throw ValidationError("--pi takes ranks from 1 to \(ranked.count), got '\(text)'")
-                }
-                return ranked[i - 1].history.exampleID
-            }
-        } else {
-            let k = random!
-            guard k >= 1, k <= pool.count else { throw ValidationError("--random takes 1 to \(pool.count) examples") }
-            var rng = SplitMix64(seed: ranking.seed)
-            pool.shuffle(using: &rng)
-            ids = Array(pool.prefix(k))
-        }
-        return try ids.map { id in
-            guard let e = try store.example(id: id) else { throw ValidationError("example \(id) is gone from the store") }
-            return e
         }
     }
 }
