@@ -205,12 +205,10 @@ public final class GPT<T: Scalar> {
     }
 
     /// Accumulates dLoss/dparameters of the last forward pass (which must have had targets) into ``grads``.
-    /// `lossWeights` (one per position, default 1/#targets) weights each position's loss: policy-gradient
-    /// losses pass advantages here.
+    /// `lossWeights` (one per position, default 1/#targets) weights each position's loss.
     public func backward(lossWeights: [T]? = nil) {
         guard let a = acts, let targets = a.targets else { preconditionFailure("backward needs a forward pass with targets") }
-        let (B, steps, L, C, NH, V) = (a.B, a.T, config.layers, config.channels, config.heads, config.vocabSize)
-        let BT = B * steps
+        let (BT, V) = (a.B * a.T, config.vocabSize)
         a.gradBuffer.update(repeating: 0)
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
@@ -238,13 +236,35 @@ public final class GPT<T: Scalar> {
         backwardFromLogits(a)
     }
 
+    /// The final layer norm's output of the last forward pass, [B,T,C]: what a value head reads.
+    public var hidden: UnsafeBufferPointer<T> {
+        guard let a = acts else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets["lnf"]!, count: a.B * a.T * config.channels)
+    }
+
+    /// Accumulates dLoss/dparameters for a loss of ``hidden`` (a critic's value loss): `fill` writes
+    /// dLoss/dhidden into the zeroed [B,T,C] buffer it is given. The output head takes no part.
+    public func backward(fillingHiddenGradients fill: (UnsafeMutablePointer<T>) -> Void) {
+        guard let a = acts else { preconditionFailure("backward needs a forward pass") }
+        a.gradBuffer.update(repeating: 0)
+        fill(a.gradBuffer.baseAddress! + a.offsets["lnf"]!)
+        backwardFromHidden(a)
+    }
+
     /// The backward pass from dlogits (already in the gradient buffer) down to the embeddings.
     private func backwardFromLogits(_ a: Activations) {
-        let (B, steps, L, C, NH, V) = (a.B, a.T, config.layers, config.channels, config.heads, config.vocabSize)
+        func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
+        func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
+        Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: a.B * a.T, C: config.channels, OC: config.vocabSize)
+        backwardFromHidden(a)
+    }
+
+    /// The backward pass from dhidden (in the gradient buffer) down to the embeddings.
+    private func backwardFromHidden(_ a: Activations) {
+        let (B, steps, L, C, NH) = (a.B, a.T, config.layers, config.channels, config.heads)
         let BT = B * steps
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
-        Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: BT, C: C, OC: V)
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
         let dlast = L == 0 ? d("encoded") : d("residual3") + (L - 1) * BT * C
         LayerNorm.backward(dlast, g("lnfw"), g("lnfb"), d("lnf"), last, p("lnfw"), act("lnfmean"), act("lnfrstd"), N: BT, C: C)

@@ -36,7 +36,7 @@ struct Probe: ParsableCommand {
         let examples = try store.examples(datasetIDs: [record.id]).map(\.id)
         guard !examples.isEmpty else { throw ValidationError("dataset '\(dataset)' has no examples") }
         let perEpoch = (examples.count + rl.promptsPerStep - 1) / rl.promptsPerStep
-        let config = RLRunConfig(kind: "probe", model: rl.model, grpo: rl.grpoConfig(), seed: rl.seed, steps: epochs * perEpoch,
+        let config = RLRunConfig(kind: "probe", model: rl.model, training: rl.rlConfig(), seed: rl.seed, steps: epochs * perEpoch,
                                  examples: examples, schedule: "epochs", evalEvery: 0, evalCount: 0)
         let session = try RLSession(store: store, options: rl, config: config, purpose: .probe, datasetID: record.id)
         let start = Date()

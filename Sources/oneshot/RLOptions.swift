@@ -1,6 +1,8 @@
 import ArgumentParser
 import Engine
 
+extension RLAlgorithm: ExpressibleByArgument {}
+
 /// The flags every RLVR command shares (probe, train): engine, base checkpoint, the run's name and folder,
 /// and GRPO's settings with the paper's defaults where they apply.
 struct RLOptions: ParsableArguments {
@@ -15,6 +17,12 @@ struct RLOptions: ParsableArguments {
 
     @Option(help: "The run's folder for checkpoints (default: runs/NAME).")
     var out: String?
+
+    @Option(help: "grpo (the paper's main algorithm) or ppo (a critic with GAE).")
+    var algorithm: RLAlgorithm = .grpo
+
+    @Option(help: "PPO: the critic's learning rate.")
+    var criticLr: Double = 1e-3
 
     @Option(help: "Seed of sampling and data order.")
     var seed: UInt64 = 0
@@ -54,15 +62,20 @@ struct RLOptions: ParsableArguments {
         guard engine == "builtin" else {
             throw ValidationError("--engine \(engine): this command runs the built-in engine; verl runs are prepared with `oneshot launch`")
         }
-        guard promptsPerStep > 0, groupSize > 1 else { throw ValidationError("--prompts-per-step must be positive and --group-size at least 2") }
+        guard promptsPerStep > 0, groupSize >= (algorithm == .grpo ? 2 : 1) else {
+            throw ValidationError("--prompts-per-step must be positive and --group-size at least 2 (GRPO compares samples within a group) or 1 (PPO)")
+        }
+        guard criticLr > 0 else { throw ValidationError("--critic-lr must be positive") }
         guard lr > 0, temperature > 0, maxNewTokens > 0, saveEvery > 0 else {
             throw ValidationError("--lr, --temperature, --max-new-tokens and --save-every must be positive")
         }
         guard klCoef >= 0, entropyCoef >= 0, clip > 0 else { throw ValidationError("--kl-coef and --entropy-coef must be ≥ 0, --clip > 0") }
     }
 
-    func grpoConfig(entropyOnly: Bool = false) -> GRPOConfig {
-        var config = GRPOConfig()
+    func rlConfig(entropyOnly: Bool = false) -> RLConfig {
+        var config = RLConfig()
+        config.algorithm = algorithm
+        config.criticLearningRate = criticLr
         config.promptsPerStep = promptsPerStep
         config.groupSize = groupSize
         config.learningRate = lr

@@ -10,7 +10,7 @@ import Store
 struct RLRunConfig: Codable, Equatable {
     var kind: String                 // "probe" or "train"
     var model: String
-    var grpo: GRPOConfig
+    var training: RLConfig
     var seed: UInt64
     var steps: Int
     /// The examples in the run's order; each step's batch is drawn from them (``RLSession/batch(step:)``).
@@ -28,7 +28,7 @@ final class RLSession {
     let store: Store
     let config: RLRunConfig
     let run: RunRecord
-    let trainer: GRPOTrainer
+    let trainer: RLTrainer
     let problems: [RLProblem]
     let checkpoint: Checkpoint
     let baseTokenizer: CharTokenizer
@@ -79,8 +79,23 @@ final class RLSession {
                                      examples: config.examples)
         }
         let reference = try Checkpoint(directory: options.model).load().model
+        var critic: (model: GPT<Float>, head: ValueHead)?
+        if config.training.algorithm == .ppo {
+            // The critic starts from the base's trunk with a fresh value head, or from the checkpoint's.
+            let model = try Checkpoint(directory: options.model).load().model
+            let head = ValueHead(channels: model.config.channels, seed: config.seed &+ 0xC217)
+            if startStep > 0 {
+                let dir = checkpoint.directory
+                do {
+                    try Safetensors.load(into: model, from: dir + "/critic.safetensors")
+                    try Safetensors.loadOptimizer(into: model, from: dir + "/critic-optimizer.safetensors")
+                    try head.load(from: dir + "/value-head.safetensors")
+                } catch { throw ValidationError("\(error)") }
+            }
+            critic = (model, head)
+        }
         let grader = rewardGrader
-        trainer = GRPOTrainer(policy: policy, reference: reference, tokenizer: base.tokenizer, config: config.grpo) {
+        trainer = RLTrainer(policy: policy, reference: reference, critic: critic, tokenizer: base.tokenizer, config: config.training) {
             grader.grade(gold: $0, response: $1).correct
         }
         for (i, p) in problems.enumerated() where trainer.prompt(p) == nil {
@@ -90,7 +105,7 @@ final class RLSession {
 
     /// Indices into ``problems`` of step `step`'s batch (0-based): deterministic, so a resumed run repeats it.
     func batch(step: Int) -> (indices: [Int], epoch: Int) {
-        let P = config.grpo.promptsPerStep, n = problems.count
+        let P = config.training.promptsPerStep, n = problems.count
         if config.schedule == "repeat" { return ((0..<P).map { $0 % n }, step) }
         let perEpoch = (n + P - 1) / P, epoch = step / perEpoch
         var order = Array(0..<n)
@@ -121,7 +136,7 @@ final class RLSession {
             let metrics = JSONObject([
                 "reward": .double(result.meanReward), "loss": .double(s.loss), "pg_loss": .double(s.policyLoss), "kl": .double(s.kl),
                 "entropy": .double(s.entropy), "clip_fraction": .double(s.clipFraction), "response_length": .double(result.meanResponseLength),
-                "grad_norm": .double(result.gradientNorm), "tokens": .int(Int64(s.tokens)), "epoch": .int(Int64(epoch)),
+                "grad_norm": .double(result.gradientNorm), "value_loss": .double(result.valueLoss), "tokens": .int(Int64(s.tokens)), "epoch": .int(Int64(epoch)),
                 "seconds_sampling": .double(result.seconds.sampling), "seconds_reference": .double(result.seconds.reference),
                 "seconds_update": .double(result.seconds.update)])
             try store.recordStep(runID: run.id, step: step + 1, metrics: JSONValue.object(metrics).serialized, points: points)
@@ -156,6 +171,11 @@ final class RLSession {
             try? fm.removeItem(atPath: partial.directory)
             try partial.save(trainer.policy, tokenizer: baseTokenizer, pretraining: nil, stepsDone: stepsDone)
             try Safetensors.saveOptimizer(trainer.policy, to: partial.directory + "/optimizer.safetensors")
+            if let critic = trainer.critic {
+                try Safetensors.save(critic.model, to: partial.directory + "/critic.safetensors")
+                try Safetensors.saveOptimizer(critic.model, to: partial.directory + "/critic-optimizer.safetensors")
+                try critic.head.save(to: partial.directory + "/value-head.safetensors")
+            }
             if fm.fileExists(atPath: checkpoint.directory) { try fm.moveItem(atPath: checkpoint.directory, toPath: old) }
             try fm.moveItem(atPath: partial.directory, toPath: checkpoint.directory)
             try? fm.removeItem(atPath: old)

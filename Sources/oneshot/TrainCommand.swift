@@ -76,7 +76,7 @@ struct Train: ParsableCommand {
             (schedule, datasetID) = ("repeat", chosen.first?.datasetID)
         }
         guard !ids.isEmpty else { throw ValidationError("no examples to train on") }
-        let config = RLRunConfig(kind: "train", model: rl.model, grpo: rl.grpoConfig(entropyOnly: entropyOnly), seed: rl.seed, steps: steps,
+        let config = RLRunConfig(kind: "train", model: rl.model, training: rl.rlConfig(entropyOnly: entropyOnly), seed: rl.seed, steps: steps,
                                  examples: ids, schedule: schedule, evalEvery: evalEvery, evalCount: evalCount)
         let session = try RLSession(store: store, options: rl, config: config, purpose: .train, datasetID: datasetID)
         let start = Date()

@@ -60,10 +60,10 @@ extension CLITests {
 
     /// SIGKILL mid-run, then the same command again: the run ends with the very checkpoint, trajectories and
     /// evaluations of an uninterrupted run with the same flags.
-    @Test func killedTrainingResumesToTheSameResult() throws {
+    @Test(arguments: ["grpo", "ppo"]) func killedTrainingResumesToTheSameResult(algorithm: String) throws {
         let (dir, store, model) = try rlFixture()
         func args(_ name: String) -> [String] {
-            ["train", "--dataset", "pool", "--steps", "24", "--eval-every", "1", "--eval-count", "2", "--save-every", "3",
+            ["train", "--dataset", "pool", "--steps", "24", "--eval-every", "1", "--eval-count", "2", "--save-every", "3", "--algorithm", algorithm,
              "--run", name, "--out", "\(dir)/runs/\(name)", "--store", store] + rlFlags(model)
         }
         #expect(try run(args("whole"), store: nil).status == 0)
@@ -93,5 +93,11 @@ extension CLITests {
         let a = FileManager.default.contents(atPath: "\(dir)/runs/whole/checkpoint/model.safetensors")
         let b = FileManager.default.contents(atPath: "\(dir)/runs/killed/checkpoint/model.safetensors")
         #expect(a != nil && a == b)
+        if algorithm == "ppo" {
+            for file in ["critic.safetensors", "value-head.safetensors"] {
+                let x = FileManager.default.contents(atPath: "\(dir)/runs/whole/checkpoint/\(file)")
+                #expect(x != nil && x == FileManager.default.contents(atPath: "\(dir)/runs/killed/checkpoint/\(file)"), "\(file)")
+            }
+        }
     }
 }

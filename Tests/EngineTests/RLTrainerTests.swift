@@ -2,34 +2,43 @@ import Foundation
 import Testing
 @testable import Engine
 
-@Suite struct GRPOTests {
+@Suite struct RLTrainerTests {
     let tokenizer = CharTokenizer(alphabet: TaskGenerator.alphabet)
 
-    func trainer(seed: UInt64 = 1, entropyOnly: Bool = false) -> GRPOTrainer {
+    func trainer(seed: UInt64 = 1, entropyOnly: Bool = false, algorithm: RLAlgorithm = .grpo) -> RLTrainer {
         let config = GPTConfig(vocabSize: tokenizer.vocabSize, maxSeqLen: 24, layers: 1, heads: 2, channels: 16)
-        var rl = GRPOConfig()
+        var rl = RLConfig()
         rl.promptsPerStep = 4
         rl.groupSize = 8
         rl.learningRate = 1e-2
         rl.maxNewTokens = 4
         rl.entropyOnly = entropyOnly
+        rl.algorithm = algorithm
+        rl.criticLearningRate = 1e-2
+        let critic = algorithm == .ppo ? (GPT<Float>(config: config, seed: seed), ValueHead(channels: 16, seed: 2)) : nil
         // Reward: the response starts with a digit (about 1 in 6 at random initialisation).
-        return GRPOTrainer(policy: GPT(config: config, seed: seed), reference: GPT(config: config, seed: seed), tokenizer: tokenizer,
+        return RLTrainer(policy: GPT(config: config, seed: seed), reference: GPT(config: config, seed: seed), critic: critic, tokenizer: tokenizer,
                            config: rl) { _, response in response.first?.isNumber == true }
     }
 
     let problems = ["Compute 1+2.", "Compute 7*3.", "Solve x+1=4.", "Compute 9-5."].map { RLProblem(problem: $0, gold: "0") }
 
-    /// GRPO raises a reward the random policy earns only by chance.
-    @Test func rewardRisesUnderGRPO() {
-        let t = trainer()
-        var rewards: [Double] = []
+    /// GRPO and PPO raise a reward the random policy earns only by chance; PPO's critic learns to predict it.
+    @Test(arguments: RLAlgorithm.allCases) func rewardRises(algorithm: RLAlgorithm) {
+        let t = trainer(algorithm: algorithm)
+        var results: [RLStepResult] = []
         for step in 0..<40 {
             var rng = SeededGenerator(seed: UInt64(step))
-            rewards.append(t.step(problems, rng: &rng).meanReward)
+            results.append(t.step(problems, rng: &rng))
         }
-        let early = rewards.prefix(5).reduce(0, +) / 5, late = rewards.suffix(5).reduce(0, +) / 5
+        func mean(_ xs: ArraySlice<Double>) -> Double { xs.reduce(0, +) / Double(xs.count) }
+        let early = mean(results.prefix(5).map(\.meanReward)[...]), late = mean(results.suffix(5).map(\.meanReward)[...])
         #expect(late > early + 0.3, "reward \(early) -> \(late)")
+        if algorithm == .ppo {
+            #expect(mean(results.suffix(5).map(\.valueLoss)[...]) < mean(results.prefix(5).map(\.valueLoss)[...]))
+        } else {
+            #expect(results.allSatisfy { $0.valueLoss == 0 })
+        }
     }
 
     /// Same seeds, same model after the same steps; the reference stays frozen; entropy-only mode has zero
