@@ -123,6 +123,24 @@ if "$py" -c "import torch" 2>/dev/null; then
   for t in 1 2; do "$benchbin" engine-train 5 $t >"$work/et.json"; per_step "$work/et.json" >"$work/busy-$t"; done
   kill "$busy"
   echo "with the other core busy: 1 thread $(printf %.0f "$(cat "$work/busy-1")") tokens/s, 2 threads $(printf %.0f "$(cat "$work/busy-2")") tokens/s"
+
+  # One GRPO step (8 prompts x 8 samples, T=1, up to 96 new tokens) of the shipped base policy, same problems.
+  for f in add sub mul expr lineq frac; do "$bin" synth --family "$f" --n 8 --seed 5 --out "$work/grpo-$f.jsonl" >/dev/null; done
+  python3 -c 'import json,sys; [print(json.dumps({"problem": r["problem"], "answer": r["answer"]})) for f in sys.argv[1:] for r in map(json.loads, open(f))]' \
+    "$work"/grpo-*.jsonl >"$work/grpo-problems.jsonl"
+  model="$here/../models/base"
+  for i in $(seq "$runs"); do
+    "$benchbin" grpo-step "$model" "$work/grpo-problems.jsonl" 6 >"$work/grpo-ours-$i.json"
+    "$py" "$here/grpo_peer.py" "$model" "$work/grpo-problems.jsonl" 6 >"$work/grpo-torch-$i.json"
+  done
+  grpo_part() { python3 -c 'import json,sys,statistics; print(statistics.median([x for f in sys.argv[2:] for x in json.load(open(f))[sys.argv[1]]]))' "$@"; }
+  grpo_total() { python3 -c 'import json,sys,statistics; print(statistics.median([a+b+c for f in sys.argv[1:] for d in [json.load(open(f))] for a,b,c in zip(d["sampling"],d["reference"],d["update"])]))' "$@"; }
+  echo "## Engine: one GRPO step of models/base, 8 prompts x 8 samples (T=1, <= 96 new tokens, EOS stop), one thread, $runs x 6 steps"
+  for part in sampling reference update response_length; do
+    echo "$part: oneshot median $(printf %.3f "$(grpo_part "$part" "$work"/grpo-ours-*.json)"), PyTorch $(printf %.3f "$(grpo_part "$part" "$work"/grpo-torch-*.json)")"
+  done
+  og=$(grpo_total "$work"/grpo-ours-*.json); tg=$(grpo_total "$work"/grpo-torch-*.json)
+  echo "seconds per step: oneshot median $(printf %.3f "$og"), PyTorch $(printf %.3f "$tg") -> $(echo "$og $tg" | awk '{printf "%.2fx", $2/$1}') faster"
 else
   echo "## Engine: skipped (torch is not installed in $py's environment)"
 fi

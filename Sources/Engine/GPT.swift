@@ -93,6 +93,27 @@ public final class GPT<T: Scalar> {
 
     private func activations(B: Int, T steps: Int) -> Activations {
         if let acts, acts.B == B, acts.T == steps { return acts }
+        let (offsets, total) = activationLayout(B: B, T: steps)
+        // Batches of varying length (RL steps) reuse the buffers, made once for B rows of the whole context.
+        var buffer: UnsafeMutableBufferPointer<T>, gradBuffer: UnsafeMutableBufferPointer<T>
+        if let acts, acts.buffer.count >= total {
+            (buffer, gradBuffer) = (acts.buffer, acts.gradBuffer)
+        } else {
+            if let acts { acts.buffer.deallocate(); acts.gradBuffer.deallocate() }
+            let capacity = max(total, activationLayout(B: B, T: config.maxSeqLen).total)
+            buffer = .allocate(capacity: capacity)
+            gradBuffer = .allocate(capacity: capacity)
+            buffer.initialize(repeating: 0)
+            gradBuffer.initialize(repeating: 0)
+        }
+        var a = Activations(B: B, T: steps, buffer: buffer, gradBuffer: gradBuffer)
+        a.offsets = offsets
+        acts = a
+        return a
+    }
+
+    /// Where each activation of a [B,T] batch starts in the activation buffer, and the buffer's size.
+    private func activationLayout(B: Int, T steps: Int) -> (offsets: [String: Int], total: Int) {
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
         let sizes: [(String, Int)] = [
@@ -105,21 +126,7 @@ public final class GPT<T: Scalar> {
         var offsets: [String: Int] = [:]
         var total = 0
         for (name, n) in sizes { offsets[name] = total; total += n }
-        // Batches of varying shape (RL steps) reuse the buffers while they are large enough.
-        var buffer: UnsafeMutableBufferPointer<T>, gradBuffer: UnsafeMutableBufferPointer<T>
-        if let acts, acts.buffer.count >= total {
-            (buffer, gradBuffer) = (acts.buffer, acts.gradBuffer)
-        } else {
-            if let acts { acts.buffer.deallocate(); acts.gradBuffer.deallocate() }
-            buffer = .allocate(capacity: total)
-            gradBuffer = .allocate(capacity: total)
-            buffer.initialize(repeating: 0)
-            gradBuffer.initialize(repeating: 0)
-        }
-        var a = Activations(B: B, T: steps, buffer: buffer, gradBuffer: gradBuffer)
-        a.offsets = offsets
-        acts = a
-        return a
+        return (offsets, total)
     }
 
     /// Runs the model on `tokens` ([B,T], row-major); with `targets` (-1 to ignore a position) returns the

@@ -28,6 +28,17 @@ public struct PolicyLossStatistics: Equatable, Sendable {
     /// The share of tokens whose ratio was clipped (0 when the update is on-policy).
     public var clipFraction = 0.0
     public var tokens = 0
+
+    /// Adds a micro-batch's means into this step's, weighted by its share of the step's `total` tokens.
+    mutating func accumulate(_ part: PolicyLossStatistics, of total: Int) {
+        let w = Double(part.tokens) / Double(max(1, total))
+        loss += w * part.loss
+        policyLoss += w * part.policyLoss
+        kl += w * part.kl
+        entropy += w * part.entropy
+        clipFraction += w * part.clipFraction
+        tokens += part.tokens
+    }
 }
 
 /// The token-level actor loss of GRPO and PPO, over the positions that predict a response token:
@@ -42,15 +53,17 @@ public enum PolicyLoss {
     /// Evaluates the loss over N positions of V logits. A position counts when `targets[n] ≥ 0`.
     /// `oldLogProbs` nil means on-policy (r ≡ 1); `referenceLogProbs` nil leaves the KL term out.
     /// When `dlogits` is given, dL/dlogits is added into it; `logProbs` receives log π(a) per position.
+    /// `tokenCount` is the mean's denominator when these positions are one micro-batch of a larger step
+    /// (default: the positions counted here); the returned statistics are means over these positions.
     public static func evaluate<T: Scalar>(logits: UnsafePointer<T>, targets: UnsafePointer<Int32>, advantages: UnsafePointer<T>,
                                            oldLogProbs: UnsafePointer<T>?, referenceLogProbs: UnsafePointer<T>?,
-                                           N: Int, V: Int, terms: PolicyLossTerms,
+                                           N: Int, V: Int, terms: PolicyLossTerms, tokenCount: Int? = nil,
                                            dlogits: UnsafeMutablePointer<T>? = nil,
                                            logProbs: UnsafeMutablePointer<T>? = nil) -> PolicyLossStatistics {
         var stats = PolicyLossStatistics()
         for n in 0..<N where targets[n] >= 0 { stats.tokens += 1 }
         guard stats.tokens > 0 else { return stats }
-        let inverseTemperature = T(1 / terms.temperature), perToken = T(1) / T(stats.tokens)
+        let inverseTemperature = T(1 / terms.temperature), perToken = T(1) / T(tokenCount ?? stats.tokens)
         let epsilon = T(terms.clip), beta = T(terms.klCoefficient), c = T(terms.entropyCoefficient)
         let probs = UnsafeMutablePointer<T>.allocate(capacity: V)
         defer { probs.deallocate() }

@@ -27,6 +27,8 @@ public struct RLConfig: Codable, Equatable, Sendable {
     public var criticLearningRate = 1e-3
     public var gamma = 1.0
     public var lambda = 1.0
+    /// Rows per forward pass of the update (rows of similar length go together).
+    public var microBatchRows = 16
 
     public init() {}
 }
@@ -100,7 +102,7 @@ public final class RLTrainer {
 
     /// One step on `problems` (each must have a ``prompt(_:)``). Deterministic for the rng's state.
     public func step(_ problems: [RLProblem], rng: inout SeededGenerator) -> RLStepResult {
-        let G = config.groupSize, S = policy.config.maxSeqLen
+        let G = config.groupSize
         let prompts = problems.map { prompt($0)! }
         var clock = Date()
         func lap() -> Double { defer { clock = Date() }; return Date().timeIntervalSince(clock) }
@@ -118,89 +120,130 @@ public final class RLTrainer {
         }
         let sampling = lap()
 
-        // One batch: prompt + response per row, right-padded; targets on the positions that predict a response token.
-        let T = min(S, zip(rows, responses).map { $0.count + $1.count }.max() ?? 1)
-        var tokens = [Int32](repeating: CharTokenizer.pad, count: rows.count * T)
-        var targets = [Int32](repeating: -1, count: rows.count * T)
-        var tokenAdvantages = [Float](repeating: 0, count: rows.count * T)
-        for r in rows.indices {
-            let sequence = rows[r] + responses[r]
-            for t in 0..<sequence.count { tokens[r * T + t] = sequence[t] }
-            for t in (rows[r].count - 1)..<(sequence.count - 1) {
-                targets[r * T + t] = sequence[t + 1]
-                tokenAdvantages[r * T + t] = Float(advantages[r])
-            }
-        }
-        let N = rows.count * T, V = policy.config.vocabSize
+        var batches = microBatches(prompts: rows, responses: responses, advantages: advantages)
+        let tokenCount = batches.reduce(0) { $0 + $1.tokenCount }
         var valueLoss = 0.0
-        if let critic {
-            valueLoss = trainCritic(critic, tokens: tokens, targets: targets, rewards: rewards, B: rows.count, T: T,
-                                    advantages: &tokenAdvantages)
+        if let critic { valueLoss = trainCritic(critic, &batches, rewards: rewards, tokenCount: tokenCount) }
+        let V = policy.config.vocabSize
+        for k in batches.indices {
+            let b = batches[k]
+            reference.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: b.T)
+            _ = PolicyLoss.evaluate(logits: reference.logits.baseAddress!, targets: b.targets, advantages: b.advantages, oldLogProbs: nil,
+                                    referenceLogProbs: nil, N: b.rows.count * b.T, V: V, terms: config.loss,
+                                    logProbs: &batches[k].referenceLogProbs)
         }
-        var referenceLogProbs = [Float](repeating: 0, count: N)
-        reference.forward(tokens: tokens, targets: nil, B: rows.count, T: T)
-        _ = PolicyLoss.evaluate(logits: reference.logits.baseAddress!, targets: targets, advantages: tokenAdvantages, oldLogProbs: nil,
-                                referenceLogProbs: nil, N: N, V: V, terms: config.loss, logProbs: &referenceLogProbs)
         let referenceSeconds = lap()
 
         let optimizer = AdamW(learningRate: config.learningRate, weightDecay: config.weightDecay)
-        var oldLogProbs: [Float]? = nil, statistics = PolicyLossStatistics(), gradientNorm = 0.0
-        for _ in 0..<max(1, config.updateEpochs) {
-            policy.forward(tokens: tokens, targets: nil, B: rows.count, T: T)
-            var logProbs = [Float](repeating: 0, count: N)
+        var statistics = PolicyLossStatistics(), gradientNorm = 0.0
+        for epoch in 0..<max(1, config.updateEpochs) {
             policy.zeroGradients()
-            policy.backward(fillingLogitGradients: { dlogits in
-                statistics = oldLogProbs.withUnsafeOptionalPointer { old in
-                    PolicyLoss.evaluate(logits: policy.logits.baseAddress!, targets: targets, advantages: tokenAdvantages, oldLogProbs: old,
-                                        referenceLogProbs: referenceLogProbs, N: N, V: V, terms: config.loss,
-                                        dlogits: dlogits, logProbs: &logProbs)
-                }
-            })
-            if oldLogProbs == nil { oldLogProbs = logProbs }
+            statistics = PolicyLossStatistics()
+            for k in batches.indices {
+                let b = batches[k]
+                policy.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: b.T)
+                var logProbs = [Float](repeating: 0, count: b.tokens.count)
+                var part = PolicyLossStatistics()
+                policy.backward(fillingLogitGradients: { dlogits in
+                    part = b.oldLogProbs.withUnsafeOptionalPointer { old in
+                        PolicyLoss.evaluate(logits: policy.logits.baseAddress!, targets: b.targets, advantages: b.advantages, oldLogProbs: old,
+                                            referenceLogProbs: b.referenceLogProbs, N: b.tokens.count, V: V, terms: config.loss,
+                                            tokenCount: tokenCount, dlogits: dlogits, logProbs: &logProbs)
+                    }
+                })
+                statistics.accumulate(part, of: tokenCount)
+                if epoch == 0 { batches[k].oldLogProbs = logProbs }
+            }
             gradientNorm = policy.update(optimizer)
         }
         let lengths = responses.map(\.count)
         return RLStepResult(groups: groups, statistics: statistics, meanReward: rewards.reduce(0, +) / Double(rewards.count),
-                              meanResponseLength: Double(lengths.reduce(0, +)) / Double(max(1, lengths.count)),
-                              gradientNorm: gradientNorm, valueLoss: valueLoss, seconds: (sampling, referenceSeconds, lap()))
+                            meanResponseLength: Double(lengths.reduce(0, +)) / Double(max(1, lengths.count)),
+                            gradientNorm: gradientNorm, valueLoss: valueLoss, seconds: (sampling, referenceSeconds, lap()))
+    }
+
+    /// Rows of one forward pass: prompt + response each, right-padded to the longest of them; targets on the
+    /// positions that predict a response token.
+    struct MicroBatch {
+        var rows: [Int]
+        var T: Int
+        var tokens: [Int32]
+        var targets: [Int32]
+        var advantages: [Float]
+        var referenceLogProbs: [Float]
+        var oldLogProbs: [Float]?
+        var tokenCount: Int
+    }
+
+    /// The step's rows cut into forward passes of ``RLConfig/microBatchRows`` rows of similar length, so
+    /// little padding is computed (gradients add up over the passes, as in verl's micro-batches).
+    func microBatches(prompts: [[Int32]], responses: [[Int32]], advantages: [Double]) -> [MicroBatch] {
+        let order = prompts.indices.sorted { (prompts[$0].count + responses[$0].count, $0) < (prompts[$1].count + responses[$1].count, $1) }
+        return stride(from: 0, to: order.count, by: config.microBatchRows).map { start in
+            let rows = Array(order[start..<min(order.count, start + config.microBatchRows)])
+            let T = rows.map { prompts[$0].count + responses[$0].count }.max()!
+            var b = MicroBatch(rows: rows, T: T, tokens: .init(repeating: CharTokenizer.pad, count: rows.count * T),
+                               targets: .init(repeating: -1, count: rows.count * T), advantages: .init(repeating: 0, count: rows.count * T),
+                               referenceLogProbs: .init(repeating: 0, count: rows.count * T), oldLogProbs: nil, tokenCount: 0)
+            for (j, r) in rows.enumerated() {
+                let sequence = prompts[r] + responses[r]
+                for t in 0..<sequence.count { b.tokens[j * T + t] = sequence[t] }
+                for t in (prompts[r].count - 1)..<(sequence.count - 1) {
+                    b.targets[j * T + t] = sequence[t + 1]
+                    b.advantages[j * T + t] = Float(advantages[r])
+                    b.tokenCount += 1
+                }
+            }
+            return b
+        }
     }
 
     /// PPO's critic pass: values V_t at the positions that predict a response token, GAE with the reward at
     /// each row's last token (δ_t = r_t + γ·V_{t+1} − V_t, A_t = δ_t + γλ·A_{t+1}), advantages whitened over
-    /// all response tokens into `advantages`, then one step of the critic on ½(V_t − (A_t + V_t))² (token
+    /// all response tokens into the batches, then one step of the critic on ½(V_t − (A_t + V_t))² (token
     /// mean). Returns the mean squared error before the step.
-    private func trainCritic(_ critic: (model: GPT<Float>, head: ValueHead), tokens: [Int32], targets: [Int32], rewards: [Double],
-                             B: Int, T: Int, advantages: inout [Float]) -> Double {
-        critic.model.forward(tokens: tokens, targets: nil, B: B, T: T)
-        let hidden = critic.model.hidden.baseAddress!
-        let values = critic.head.forward(hidden, N: B * T)
-        var returns = [Float](repeating: 0, count: B * T), raw: [Float] = []
-        for b in 0..<B {
-            let positions = (0..<T).filter { targets[b * T + $0] >= 0 }
-            var next: Double = 0, running: Double = 0
-            for (j, t) in positions.enumerated().reversed() {
-                let reward = j == positions.count - 1 ? rewards[b] : 0
-                let value = Double(values[b * T + t])
-                let delta = reward + config.gamma * next - value
-                running = delta + config.gamma * config.lambda * running
-                advantages[b * T + t] = Float(running)
-                returns[b * T + t] = Float(running + value)
-                next = value
+    private func trainCritic(_ critic: (model: GPT<Float>, head: ValueHead), _ batches: inout [MicroBatch], rewards: [Double],
+                             tokenCount: Int) -> Double {
+        var returns: [[Float]] = [], raw: [Float] = []
+        for k in batches.indices {
+            let b = batches[k], T = b.T
+            critic.model.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: T)
+            let values = critic.head.forward(critic.model.hidden.baseAddress!, N: b.rows.count * T)
+            var batchReturns = [Float](repeating: 0, count: b.rows.count * T)
+            for (j, r) in b.rows.enumerated() {
+                let positions = (0..<T).filter { b.targets[j * T + $0] >= 0 }
+                var next: Double = 0, running: Double = 0
+                for (i, t) in positions.enumerated().reversed() {
+                    let reward = i == positions.count - 1 ? rewards[r] : 0
+                    let value = Double(values[j * T + t])
+                    running = reward + config.gamma * next - value + config.gamma * config.lambda * running
+                    batches[k].advantages[j * T + t] = Float(running)
+                    batchReturns[j * T + t] = Float(running + value)
+                    next = value
+                }
+                raw += positions.map { batches[k].advantages[j * T + $0] }
             }
-            raw += positions.map { advantages[b * T + $0] }
+            returns.append(batchReturns)
         }
-        // whiten: zero mean, unit variance over the batch's response tokens (verl's masked_whiten)
+        // whiten: zero mean, unit variance over the step's response tokens (verl's masked_whiten)
         let count = Float(max(1, raw.count)), mean = raw.reduce(0, +) / count
         let std = (raw.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / count).squareRoot()
-        var dvalues = [Float](repeating: 0, count: B * T), squaredError = 0.0
-        for i in 0..<(B * T) where targets[i] >= 0 {
-            if !config.entropyOnly { advantages[i] = (advantages[i] - mean) / (std + 1e-8) } else { advantages[i] = 0 }
-            let error = values[i] - returns[i]
-            squaredError += Double(error * error)
-            dvalues[i] = error / count
-        }
+        var squaredError = 0.0
         critic.model.zeroGradients()
-        critic.model.backward(fillingHiddenGradients: { dhidden in critic.head.backward(dvalues, hidden, dhidden) })
+        for k in batches.indices {
+            let b = batches[k]
+            critic.model.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: b.T)
+            let hidden = critic.model.hidden.baseAddress!
+            let values = critic.head.forward(hidden, N: b.rows.count * b.T)
+            var dvalues = [Float](repeating: 0, count: b.rows.count * b.T)
+            for i in 0..<dvalues.count where b.targets[i] >= 0 {
+                batches[k].advantages[i] = config.entropyOnly ? 0 : (b.advantages[i] - mean) / (std + 1e-8)
+                let error = values[i] - returns[k][i]
+                squaredError += Double(error * error)
+                dvalues[i] = error / Float(tokenCount)
+            }
+            critic.model.backward(fillingHiddenGradients: { dhidden in critic.head.backward(dvalues, hidden, dhidden) })
+        }
         let optimizer = AdamW(learningRate: config.criticLearningRate, weightDecay: config.weightDecay)
         critic.model.update(optimizer)
         critic.head.update(optimizer, learningRate: config.criticLearningRate)

@@ -5,6 +5,7 @@
 //   oneshot-bench grade-adversarial          the slowest call over the adversarial inputs
 //   oneshot-bench engine-train STEPS [THREADS]  training steps of the 4L/128C/4H/ctx128 model on random tokens, batch 32
 //   oneshot-bench engine-sample ROLLOUTS     KV-cache sampling at T=1: ROLLOUTS continuations of one 32-token prompt
+//   oneshot-bench grpo-step MODEL PROBLEMS STEPS  GRPO steps (8 prompts x 8 samples) of checkpoint MODEL on a JSONL of {problem, answer}
 //
 // Prints one JSON object with the measured seconds.
 import Foundation
@@ -15,7 +16,7 @@ import Parquet
 
 let arguments = CommandLine.arguments
 func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: oneshot-bench parquet-read FILE REPEAT | grade FILE | grade-adversarial | engine-train STEPS | engine-sample ROLLOUTS\n".utf8))
+    FileHandle.standardError.write(Data("usage: oneshot-bench parquet-read FILE REPEAT | grade FILE | grade-adversarial | engine-train STEPS | engine-sample ROLLOUTS | grpo-step MODEL PROBLEMS STEPS\n".utf8))
     exit(2)
 }
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -31,6 +32,38 @@ if arguments.count == 3, arguments[1] == "engine-sample", let rollouts = Int(arg
     BLASThreads.set(1)
     let (tokens, time) = EngineBenchmark.sampling(rollouts)
     print(JSONValue.object(JSONObject(["tokens": .int(Int64(tokens)), "seconds": .double(time)])).serialized)
+    exit(0)
+}
+if arguments.count == 5, arguments[1] == "grpo-step", let steps = Int(arguments[4]), steps > 0 {
+    BLASThreads.set(1)
+    struct ModelConfig: Decodable { let model: GPTConfig }
+    let dir = arguments[2]
+    let config = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))).model
+    let tokenizer = try JSONDecoder().decode(CharTokenizer.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json")))
+    let policy = GPT<Float>(config: config, seed: 0), reference = GPT<Float>(config: config, seed: 0)
+    try Safetensors.load(into: policy, from: dir + "/model.safetensors")
+    try Safetensors.load(into: reference, from: dir + "/model.safetensors")
+    let problems = try String(contentsOfFile: arguments[3], encoding: .utf8).split(separator: "\n").map { line in
+        let o = try JSONParser.parse(String(line))
+        return RLProblem(problem: o["problem"]?.stringValue ?? "", gold: o["answer"]?.stringValue ?? "")
+    }
+    let grader = Grader(requireBox: true)
+    let trainer = RLTrainer(policy: policy, reference: reference, tokenizer: tokenizer, config: RLConfig()) {
+        grader.grade(gold: $0, response: $1).correct
+    }
+    var sampling: [JSONValue] = [], referencePass: [JSONValue] = [], update: [JSONValue] = [], lengths: [JSONValue] = []
+    for step in 0..<(steps + 1) {
+        var rng = SeededGenerator(seed: UInt64(step))
+        let batch = (0..<8).map { problems[(step * 8 + $0) % problems.count] }
+        let result = trainer.step(batch, rng: &rng)
+        if step == 0 { continue }   // warm-up
+        sampling.append(.double(result.seconds.sampling))
+        referencePass.append(.double(result.seconds.reference))
+        update.append(.double(result.seconds.update))
+        lengths.append(.double(result.meanResponseLength))
+    }
+    print(JSONValue.object(JSONObject(["sampling": .array(sampling), "reference": .array(referencePass), "update": .array(update),
+                                       "response_length": .array(lengths)])).serialized)
     exit(0)
 }
 if arguments.count == 2, arguments[1] == "grade-adversarial" {
