@@ -2,7 +2,9 @@
 /// exponent bits), within 2 ulp over the whole range; libm's expf runs one lane at a time.
 /// Needs `-target-cpu haswell` (or later) to become AVX code.
 @inline(__always) func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
-    let x = input.clamped(lowerBound: SIMD8(repeating: -87.33), upperBound: SIMD8(repeating: 88.3))
+    var x = input
+    x.replace(with: SIMD8(repeating: -87.33), where: x .< -87.33)
+    x.replace(with: SIMD8(repeating: 88.3), where: x .> 88.3)
     // n = round(x / ln2) by the 1.5·2²³ trick: the sum's low mantissa bits hold n.
     let shifter = SIMD8<Float>(repeating: 12_582_912)
     let shifted = x * 1.442_695_04 + shifter

@@ -89,6 +89,11 @@ public final class GPT<T: Scalar> {
         var tokens: [Int32] = []
         var targets: [Int32]? = nil
         var validTargets = 0
+        /// How much of the buffers this batch shape uses (they may be larger).
+        var used = 0
+
+        /// Zeroes the part of the gradient buffer this batch uses.
+        func zeroGradientBuffer() { UnsafeMutableBufferPointer(rebasing: gradBuffer[0..<used]).update(repeating: 0) }
     }
 
     private func activations(B: Int, T steps: Int) -> Activations {
@@ -107,6 +112,7 @@ public final class GPT<T: Scalar> {
             gradBuffer.initialize(repeating: 0)
         }
         var a = Activations(B: B, T: steps, buffer: buffer, gradBuffer: gradBuffer)
+        a.used = total
         a.offsets = offsets
         acts = a
         return a
@@ -208,7 +214,7 @@ public final class GPT<T: Scalar> {
 
     /// Sets every parameter gradient to zero.
     public func zeroGradients() {
-        for i in 0..<grads.count { grads[i] = 0 }
+        grads.update(repeating: 0)
     }
 
     /// Accumulates dLoss/dparameters of the last forward pass (which must have had targets) into ``grads``.
@@ -216,7 +222,7 @@ public final class GPT<T: Scalar> {
     public func backward(lossWeights: [T]? = nil) {
         guard let a = acts, let targets = a.targets else { preconditionFailure("backward needs a forward pass with targets") }
         let (BT, V) = (a.B * a.T, config.vocabSize)
-        a.gradBuffer.update(repeating: 0)
+        a.zeroGradientBuffer()
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         let weights = lossWeights ?? [T](repeating: a.validTargets > 0 ? 1 / T(a.validTargets) : 0, count: BT)
@@ -238,7 +244,7 @@ public final class GPT<T: Scalar> {
     /// `fill` writes dLoss/dlogits into the zeroed [B,T,V] buffer it is given (policy-gradient losses).
     public func backward(fillingLogitGradients fill: (UnsafeMutablePointer<T>) -> Void) {
         guard let a = acts else { preconditionFailure("backward needs a forward pass") }
-        a.gradBuffer.update(repeating: 0)
+        a.zeroGradientBuffer()
         fill(a.gradBuffer.baseAddress! + a.offsets["logits"]!)
         backwardFromLogits(a)
     }
@@ -253,7 +259,7 @@ public final class GPT<T: Scalar> {
     /// dLoss/dhidden into the zeroed [B,T,C] buffer it is given. The output head takes no part.
     public func backward(fillingHiddenGradients fill: (UnsafeMutablePointer<T>) -> Void) {
         guard let a = acts else { preconditionFailure("backward needs a forward pass") }
-        a.gradBuffer.update(repeating: 0)
+        a.zeroGradientBuffer()
         fill(a.gradBuffer.baseAddress! + a.offsets["lnf"]!)
         backwardFromHidden(a)
     }

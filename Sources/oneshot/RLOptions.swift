@@ -30,7 +30,8 @@ struct RLOptions: ParsableArguments {
     @Option(help: "AdamW learning rate (constant).")
     var lr: Double = 1e-4
 
-    @Option(help: "Prompts per step (train batch).")
+    @Option(name: [.customLong("prompts-per-step"), .customLong("repeat-to")],
+            help: "Prompts per step (the train batch; chosen examples are repeated to fill it).")
     var promptsPerStep: Int = 8
 
     @Option(help: "Responses sampled per prompt (GRPO group).")
