@@ -118,11 +118,14 @@ if "$py" -c "import torch" 2>/dev/null; then
   echo "training tokens/s: oneshot median $(printf %.0f "$ot"), PyTorch $(printf %.0f "$tt") -> $(echo "$ot $tt" | awk '{printf "%.2fx", $1/$2}');" \
        "matmuls at $(echo "$ot" | awk '{printf "%.0f", $1*6*794624/1e9}') GFLOP/s, $(echo "$ot" | awk '{printf "%.0f%%", $1*6*794624/1e11*100}') of the 100 GFLOP/s sgemm peak"
   echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (64 rows batched), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')"
-  # Threads on a busy machine: a busy loop holds the other core while we train with 1, then 2 threads.
+  # Threads: --threads N runs N DataParallel workers (one BLAS thread each); "blas2" is OpenBLAS's own two threads.
+  for t in 2 blas2; do "$benchbin" engine-train 10 $t >"$work/et.json"; per_step "$work/et.json" >"$work/quiet-$t"; done
+  echo "quiet machine: 2 workers $(printf %.0f "$(cat "$work/quiet-2")") tokens/s, OpenBLAS 2 threads $(printf %.0f "$(cat "$work/quiet-blas2")") tokens/s (1 worker: $(printf %.0f "$ot"))"
+  # The same with a busy loop holding the other core.
   ( while :; do :; done ) & busy=$!
-  for t in 1 2; do "$benchbin" engine-train 5 $t >"$work/et.json"; per_step "$work/et.json" >"$work/busy-$t"; done
+  for t in 1 2 blas2; do "$benchbin" engine-train 5 $t >"$work/et.json"; per_step "$work/et.json" >"$work/busy-$t"; done
   kill "$busy"
-  echo "with the other core busy: 1 thread $(printf %.0f "$(cat "$work/busy-1")") tokens/s, 2 threads $(printf %.0f "$(cat "$work/busy-2")") tokens/s"
+  echo "with the other core busy: 1 worker $(printf %.0f "$(cat "$work/busy-1")") tokens/s, 2 workers $(printf %.0f "$(cat "$work/busy-2")"), OpenBLAS 2 threads $(printf %.0f "$(cat "$work/busy-blas2")")"
 
   # One GRPO step (8 prompts x 8 samples, T=1, up to 96 new tokens) of the shipped base policy, same problems.
   for f in add sub mul expr lineq frac; do "$bin" synth --family "$f" --n 8 --seed 5 --out "$work/grpo-$f.jsonl" >/dev/null; done

@@ -11,8 +11,12 @@ public enum EngineBenchmark {
 
     /// Seconds of each of `steps` AdamW training steps on random tokens (batch `B`, full context), after two
     /// warm-up steps.
-    public static func trainingSteps(_ steps: Int, B: Int = 32) -> [Double] {
+    /// With `workers` > 1 the step runs on that many ``DataParallel`` workers (one BLAS thread each); with
+    /// `blasThreads` > 1, on one worker with that many OpenBLAS threads (for comparison).
+    public static func trainingSteps(_ steps: Int, B: Int = 32, workers: Int = 1, blasThreads: Int = 1) -> [Double] {
         let model = GPT<Float>(config: config, seed: 1)
+        BLASThreads.set(blasThreads)
+        let parallel = DataParallel(model: model, workers: workers)
         var rng = SeededGenerator(seed: 2)
         let T = config.maxSeqLen
         let optimizer = AdamW(learningRate: 3e-4, weightDecay: 0.1)
@@ -21,9 +25,13 @@ public enum EngineBenchmark {
             let tokens = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
             let targets = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
             let start = Date()
-            model.zeroGradients()
-            _ = model.forward(tokens: tokens, targets: targets, B: B, T: T)
-            model.backward()
+            if workers > 1 {
+                _ = Pretraining.parallelStep(parallel, tokens: tokens, targets: targets, B: B, T: T)
+            } else {
+                model.zeroGradients()
+                _ = model.forward(tokens: tokens, targets: targets, B: B, T: T)
+                model.backward()
+            }
             _ = model.update(optimizer)
             if step >= 2 { times.append(Date().timeIntervalSince(start)) }
         }

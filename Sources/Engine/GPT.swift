@@ -48,11 +48,15 @@ public final class GPT<T: Scalar> {
     public let grads: UnsafeMutableBufferPointer<T>
     private var acts: Activations?
     private var adam: (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int)?
+    /// For a replica, the model whose parameters it reads (kept alive; the replica never frees them).
+    private let owner: GPT<T>?
 
     /// A model with GPT-2's initialisation: normal(0, 0.02) weights, residual projections scaled by
     /// 1/√(2·layers), layer norms at weight 1 and bias 0; deterministic for a seed.
     public init(config: GPTConfig, seed: UInt64) {
+        BLASThreads.singleByDefault
         self.config = config
+        owner = nil
         layout = ParameterLayout(config)
         params = .allocate(capacity: layout.count)
         grads = .allocate(capacity: layout.count)
@@ -70,10 +74,22 @@ public final class GPT<T: Scalar> {
         }
     }
 
+    /// A worker's replica: the same parameter buffer as `model` (read, never written, by the replica), its own
+    /// gradients and activations, so several threads can run forward and backward passes at once.
+    public init(replicaOf model: GPT<T>) {
+        config = model.config
+        layout = model.layout
+        owner = model
+        params = model.params
+        grads = .allocate(capacity: layout.count)
+        grads.initialize(repeating: 0)
+    }
+
     deinit {
-        params.deallocate()
+        if owner == nil { params.deallocate() }
         grads.deallocate()
         acts?.buffer.deallocate()
+        acts?.gradBuffer.deallocate()
         if let adam { adam.m.deallocate(); adam.v.deallocate() }
     }
 

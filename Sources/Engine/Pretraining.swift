@@ -65,8 +65,11 @@ public enum Pretraining {
     ///
     /// Float, not generic: called with a concrete type inside this module, the model's generic code is
     /// specialised; called generically from another module it runs through witness tables, ~100x slower.
-    public static func train(_ model: GPT<Float>, config: PretrainConfig, tokenizer: CharTokenizer,
-                                        progress: (Int, Double) -> Void = { _, _ in }) {
+    /// With `workers` > 1 each step's rows are spread over that many threads (``DataParallel``), pieces of
+    /// 4 rows; the sum of the gradients is then order-dependent, so only one worker is bit-reproducible.
+    public static func train(_ model: GPT<Float>, config: PretrainConfig, tokenizer: CharTokenizer, workers: Int = 1,
+                             progress: (Int, Double) -> Void = { _, _ in }) {
+        let parallel = DataParallel(model: model, workers: workers)
         var generator = TaskGenerator(seed: config.seed)
         var choice = SeededGenerator(seed: config.seed ^ 0x5EED)
         let optimizer = AdamW(learningRate: config.learningRate, weightDecay: 0.0)
@@ -81,12 +84,39 @@ public enum Pretraining {
                 tokens += ex.tokens
                 targets += ex.targets
             }
-            model.zeroGradients()
-            let loss = model.forward(tokens: tokens, targets: targets, B: config.batchSize, T: length)
-            model.backward()
+            let loss: Float
+            if workers > 1 {
+                loss = parallelStep(parallel, tokens: tokens, targets: targets, B: config.batchSize, T: length)
+            } else {
+                model.zeroGradients()
+                loss = model.forward(tokens: tokens, targets: targets, B: config.batchSize, T: length)
+                model.backward()
+            }
             model.update(optimizer, learningRate: optimizer.scheduled(step: step, total: config.steps, warmup: config.warmup))
             progress(step, Double(loss))
         }
+    }
+}
+
+extension Pretraining {
+    /// One step's gradients (mean cross-entropy over the batch's targets) computed in pieces of 4 rows on the
+    /// workers; returns the loss.
+    static func parallelStep(_ parallel: DataParallel, tokens: [Int32], targets: [Int32], B: Int, T: Int) -> Float {
+        let rowsPerPiece = 4, pieces = (B + rowsPerPiece - 1) / rowsPerPiece
+        let weight = 1 / Float(max(1, targets.filter { $0 >= 0 }.count))
+        let lock = NSLock()
+        var loss: Float = 0
+        parallel.run(pieces: pieces) { replica, piece in
+            let rows = (piece * rowsPerPiece)..<min(B, (piece + 1) * rowsPerPiece)
+            let span = (rows.lowerBound * T)..<(rows.upperBound * T)
+            let pieceTargets = Array(targets[span])
+            let mean = replica.forward(tokens: Array(tokens[span]), targets: pieceTargets, B: rows.count, T: T)
+            replica.backward(lossWeights: [Float](repeating: weight, count: span.count))
+            lock.lock()
+            loss += mean * Float(pieceTargets.filter { $0 >= 0 }.count) * weight
+            lock.unlock()
+        }
+        return loss
     }
 }
 

@@ -78,11 +78,16 @@ public final class RLTrainer {
     public let config: RLConfig
     private let sampler: BatchSampler
     private let grade: (String, String) -> Bool
+    /// The reference pass and the policy's update spread over these (one worker: plain loops).
+    private let referenceWorkers: DataParallel, policyWorkers: DataParallel
 
     /// `grade(gold, response)` is the 0/1 reward.
-    /// PPO needs a `critic`; GRPO ignores it.
+    /// PPO needs a `critic`; GRPO ignores it. `workers` > 1 runs the reference pass and the update's
+    /// micro-batches on that many threads (``DataParallel``); sampling and the critic stay on one.
     public init(policy: GPT<Float>, reference: GPT<Float>, critic: (model: GPT<Float>, head: ValueHead)? = nil, tokenizer: CharTokenizer,
-                config: RLConfig, grade: @escaping (String, String) -> Bool) {
+                config: RLConfig, workers: Int = 1, grade: @escaping (String, String) -> Bool) {
+        referenceWorkers = DataParallel(model: reference, workers: workers)
+        policyWorkers = DataParallel(model: policy, workers: workers)
         precondition(config.algorithm == .grpo || critic != nil, "PPO needs a critic")
         self.policy = policy
         self.reference = reference
@@ -125,35 +130,41 @@ public final class RLTrainer {
         var valueLoss = 0.0
         if let critic { valueLoss = trainCritic(critic, &batches, rewards: rewards, tokenCount: tokenCount) }
         let V = policy.config.vocabSize
-        for k in batches.indices {
+        let lock = NSLock()
+        var referenceLogProbs = batches.map(\.referenceLogProbs)
+        referenceWorkers.run(pieces: batches.count) { replica, k in
             let b = batches[k]
-            reference.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: b.T)
-            _ = PolicyLoss.evaluate(logits: reference.logits.baseAddress!, targets: b.targets, advantages: b.advantages, oldLogProbs: nil,
-                                    referenceLogProbs: nil, N: b.rows.count * b.T, V: V, terms: config.loss,
-                                    logProbs: &batches[k].referenceLogProbs)
+            replica.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: b.T)
+            var logProbs = [Float](repeating: 0, count: b.tokens.count)
+            _ = PolicyLoss.evaluate(logits: replica.logits.baseAddress!, targets: b.targets, advantages: b.advantages, oldLogProbs: nil,
+                                    referenceLogProbs: nil, N: b.tokens.count, V: V, terms: config.loss, logProbs: &logProbs)
+            lock.withLock { referenceLogProbs[k] = logProbs }
         }
+        for k in batches.indices { batches[k].referenceLogProbs = referenceLogProbs[k] }
         let referenceSeconds = lap()
 
         let optimizer = AdamW(learningRate: config.learningRate, weightDecay: config.weightDecay)
         var statistics = PolicyLossStatistics(), gradientNorm = 0.0
         for epoch in 0..<max(1, config.updateEpochs) {
-            policy.zeroGradients()
-            statistics = PolicyLossStatistics()
-            for k in batches.indices {
+            var parts = [PolicyLossStatistics](repeating: PolicyLossStatistics(), count: batches.count)
+            var policyLogProbs = [[Float]](repeating: [], count: batches.count)
+            policyWorkers.run(pieces: batches.count) { replica, k in
                 let b = batches[k]
-                policy.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: b.T)
+                replica.forward(tokens: b.tokens, targets: nil, B: b.rows.count, T: b.T)
                 var logProbs = [Float](repeating: 0, count: b.tokens.count)
                 var part = PolicyLossStatistics()
-                policy.backward(fillingLogitGradients: { dlogits in
+                replica.backward(fillingLogitGradients: { dlogits in
                     part = b.oldLogProbs.withUnsafeOptionalPointer { old in
-                        PolicyLoss.evaluate(logits: policy.logits.baseAddress!, targets: b.targets, advantages: b.advantages, oldLogProbs: old,
+                        PolicyLoss.evaluate(logits: replica.logits.baseAddress!, targets: b.targets, advantages: b.advantages, oldLogProbs: old,
                                             referenceLogProbs: b.referenceLogProbs, N: b.tokens.count, V: V, terms: config.loss,
                                             tokenCount: tokenCount, dlogits: dlogits, logProbs: &logProbs)
                     }
                 })
-                statistics.accumulate(part, of: tokenCount)
-                if epoch == 0 { batches[k].oldLogProbs = logProbs }
+                lock.withLock { parts[k] = part; policyLogProbs[k] = logProbs }
             }
+            statistics = PolicyLossStatistics()
+            for part in parts { statistics.accumulate(part, of: tokenCount) }
+            if epoch == 0 { for k in batches.indices { batches[k].oldLogProbs = policyLogProbs[k] } }
             gradientNorm = policy.update(optimizer)
         }
         let lengths = responses.map(\.count)

@@ -3,7 +3,8 @@
 //   oneshot-bench parquet-read FILE REPEAT   read every row of FILE into memory REPEAT times
 //   oneshot-bench grade FILE                 grade every {gold, prediction} line, timing each pair
 //   oneshot-bench grade-adversarial          the slowest call over the adversarial inputs
-//   oneshot-bench engine-train STEPS [THREADS]  training steps of the 4L/128C/4H/ctx128 model on random tokens, batch 32
+//   oneshot-bench engine-train STEPS [N|blasN]  training steps of the 4L/128C/4H/ctx128 model on random tokens, batch 32,
+//                                            on N workers (one BLAS thread each) or one worker with N OpenBLAS threads
 //   oneshot-bench engine-sample ROLLOUTS     KV-cache sampling at T=1: ROLLOUTS continuations of one 32-token prompt
 //   oneshot-bench grpo-step MODEL PROBLEMS STEPS  GRPO steps (8 prompts x 8 samples) of checkpoint MODEL on a JSONL of {problem, answer}
 //
@@ -22,20 +23,20 @@ func usage() -> Never {
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
 if (3...4).contains(arguments.count), arguments[1] == "engine-train", let steps = Int(arguments[2]), steps > 0 {
-    BLASThreads.set(arguments.count == 4 ? Int(arguments[3]) ?? 1 : 1)
-    let times = EngineBenchmark.trainingSteps(steps)
+    // THREADS > 1: our own workers (one BLAS thread each); "blasN": OpenBLAS's N threads on one worker.
+    let threads = arguments.count == 4 ? arguments[3] : "1"
+    let blas = threads.hasPrefix("blas")
+    let times = EngineBenchmark.trainingSteps(steps, workers: blas ? 1 : Int(threads) ?? 1, blasThreads: blas ? Int(threads.dropFirst(4)) ?? 1 : 1)
     print(JSONValue.object(JSONObject(["tokens_per_step": .int(Int64(32 * EngineBenchmark.config.maxSeqLen)),
                                        "seconds": .array(times.map(JSONValue.double))])).serialized)
     exit(0)
 }
 if arguments.count == 3, arguments[1] == "engine-sample", let rollouts = Int(arguments[2]), rollouts > 0 {
-    BLASThreads.set(1)
     let (tokens, time) = EngineBenchmark.sampling(rollouts)
     print(JSONValue.object(JSONObject(["tokens": .int(Int64(tokens)), "seconds": .double(time)])).serialized)
     exit(0)
 }
 if arguments.count == 5, arguments[1] == "grpo-step", let steps = Int(arguments[4]), steps > 0 {
-    BLASThreads.set(1)
     struct ModelConfig: Decodable { let model: GPTConfig }
     let dir = arguments[2]
     let config = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))).model

@@ -10,6 +10,10 @@ struct EngineCommand: ParsableCommand {
 
 /// Options shared by the engine's commands.
 struct EngineOptions: ParsableArguments {
-    @Option(help: "OpenBLAS threads. 1 is safe on a shared 2-core machine; 2 helps only when the other core is idle.")
+    @Option(help: "Worker threads for training steps, each with one OpenBLAS thread; a worker on a busy core just does less, so 2 never runs slower than 1. Sampling uses one.")
     var threads: Int = 1
+
+    func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+    }
 }

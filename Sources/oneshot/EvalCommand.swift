@@ -51,7 +51,6 @@ struct Eval: ParsableCommand {
     }
 
     mutating func run() throws {
-        BLASThreads.set(engineOptions.threads)
         let loaded = try Checkpoint(directory: checkpoint).load()
         let store = datasets.isEmpty && runName == nil ? nil : try options.open()
         var sets: [(name: String, problems: [RLProblem])] = []

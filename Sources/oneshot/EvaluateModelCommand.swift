@@ -29,7 +29,6 @@ struct EvaluateModel: ParsableCommand {
     var json = false
 
     mutating func run() throws {
-        BLASThreads.set(engine.threads)
         let loaded: (model: GPT<Float>, tokenizer: CharTokenizer, config: Checkpoint.Config)
         do { loaded = try Checkpoint(directory: model).load() } catch { throw ValidationError("\(error)") }
         let evaluations = FamilyReport.evaluate(loaded.model, tokenizer: loaded.tokenizer, count: count, seed: seed, temperature: temperature)

@@ -66,7 +66,6 @@ struct Pretrain: ParsableCommand {
     }
 
     mutating func run() throws {
-        BLASThreads.set(engine.threads)
         let tokenizer = CharTokenizer(alphabet: TaskGenerator.alphabet)
         var config = PretrainConfig.base(steps: steps, seed: seed)
         config.model = GPTConfig(vocabSize: tokenizer.vocabSize, maxSeqLen: context, layers: layers, heads: heads, channels: channels)
@@ -78,7 +77,7 @@ struct Pretrain: ParsableCommand {
         let progress = ProgressLine("pretrain steps", total: steps)
         let start = Date()
         var recentLoss: [Double] = [], saveError: Error?
-        Pretraining.train(model, config: config, tokenizer: tokenizer) { step, loss in
+        Pretraining.train(model, config: config, tokenizer: tokenizer, workers: engine.threads) { step, loss in
             recentLoss = Array((recentLoss + [loss]).suffix(50))
             progress.update(step + 1)
             if saveEvery > 0, (step + 1) % saveEvery == 0, step + 1 < steps, saveError == nil {

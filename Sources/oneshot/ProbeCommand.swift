@@ -30,7 +30,6 @@ struct Probe: ParsableCommand {
     }
 
     mutating func run() throws {
-        BLASThreads.set(rl.engineOptions.threads)
         let store = try options.open()
         let record = try store.datasets(named: [dataset])[0]
         let examples = try store.examples(datasetIDs: [record.id]).map(\.id)

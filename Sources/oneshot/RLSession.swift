@@ -95,7 +95,8 @@ final class RLSession {
             critic = (model, head)
         }
         let grader = rewardGrader
-        trainer = RLTrainer(policy: policy, reference: reference, critic: critic, tokenizer: base.tokenizer, config: config.training) {
+        trainer = RLTrainer(policy: policy, reference: reference, critic: critic, tokenizer: base.tokenizer, config: config.training,
+                              workers: options.engineOptions.threads) {
             grader.grade(gold: $0, response: $1).correct
         }
         for (i, p) in problems.enumerated() where trainer.prompt(p) == nil {

@@ -62,7 +62,6 @@ struct Train: ParsableCommand {
     }
 
     mutating func run() throws {
-        BLASThreads.set(rl.engineOptions.threads)
         let store = try options.open()
         let ids: [Int64], schedule: String, datasetID: Int64?
         if pi == nil && examples == nil && random == nil, let dataset {
