@@ -50,33 +50,51 @@ public final class BatchSampler {
                                rng: inout SeededGenerator) -> [[Int32]] {
         precondition(prompts.allSatisfy { !$0.isEmpty && $0.count <= model.config.maxSeqLen }, "prompts must be non-empty and fit the context")
         let rows = prompts.count
+        // Rows with the same prompt (a GRPO group) share its prefill: only the first of them (the leader) feeds
+        // the prompt; when it is done the others copy its KV cache and draw their first token from its logits.
+        var leaderOf: [[Int32]: Int] = [:], followers = [[Int]](repeating: [], count: rows)
+        for r in 0..<rows {
+            if let leader = leaderOf[prompts[r]] { followers[leader].append(r) } else { leaderOf[prompts[r]] = r }
+        }
         var position = [Int](repeating: 0, count: rows)
         var feed = prompts.map { $0[0] }
         var outputs = [[Int32]](repeating: [], count: rows)
-        var active = Array(0..<rows)
+        var active = (0..<rows).filter { leaderOf[prompts[$0]] == $0 }
         var tokens: [Int32] = [], positions: [Int] = []
+        let V = model.config.vocabSize, S = model.config.maxSeqLen
         while !active.isEmpty {
             tokens.removeAll(keepingCapacity: true)
             positions.removeAll(keepingCapacity: true)
             for r in active { tokens.append(feed[r]); positions.append(position[r]) }
             step(rows: active, tokens: tokens, positions: positions)
-            let V = model.config.vocabSize
             var stillActive: [Int] = []
             for (j, r) in active.enumerated() {
                 let next = position[r] + 1
                 position[r] = next
                 if next < prompts[r].count { feed[r] = prompts[r][next]; stillActive.append(r); continue }
-                guard next < model.config.maxSeqLen else { continue }   // the whole sequence must fit the context
-                let token = BatchSampler.choose(logits + j * V, V: V, temperature: temperature, topP: topP, rng: &rng)
-                outputs[r].append(token)
-                feed[r] = token
-                if token != stop && outputs[r].count < maxNewTokens && next + 1 < model.config.maxSeqLen {
-                    stillActive.append(r)
+                let group = outputs[r].isEmpty ? [r] + followers[r] : [r]
+                for member in group {
+                    if member != r { copyCache(from: r, to: member, positions: next); position[member] = next }
+                    guard next < S else { continue }   // the whole sequence must fit the context
+                    let token = BatchSampler.choose(logits + j * V, V: V, temperature: temperature, topP: topP, rng: &rng)
+                    outputs[member].append(token)
+                    feed[member] = token
+                    if token != stop && outputs[member].count < maxNewTokens && next + 1 < S { stillActive.append(member) }
                 }
             }
             active = stillActive
         }
         return outputs
+    }
+
+    /// Copies the first `positions` keys and values of row `source`'s cache, every layer and head, to `target`.
+    private func copyCache(from source: Int, to target: Int, positions: Int) {
+        let c = model.config, hs = c.channels / c.heads, perHead = c.maxSeqLen * hs
+        for lh in 0..<(c.layers * c.heads) {
+            let from = (source * c.layers * c.heads + lh) * perHead, to = (target * c.layers * c.heads + lh) * perHead
+            (keys + to).update(from: keys + from, count: positions * hs)
+            (values + to).update(from: values + from, count: positions * hs)
+        }
     }
 
     /// Feeds one token per listed row at its position (every earlier position of that row fed before) and

@@ -120,7 +120,12 @@ public enum Attention {
                     var maxValue = -T.infinity
                     for u in 0...t { maxValue = max(maxValue, row[u]) }
                     var sum: T = 0
-                    for u in 0...t { row[u] = T.exp(row[u] - maxValue); sum += row[u] }
+                    if T.self == Float.self {
+                        let r = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
+                        sum = T(FastMath.expShifted(r, count: t + 1, shift: Float(maxValue)))
+                    } else {
+                        for u in 0...t { row[u] = T.exp(row[u] - maxValue); sum += row[u] }
+                    }
                     let inverse = 1 / sum
                     for u in 0...t { row[u] *= inverse }
                     for u in (t + 1)..<steps { row[u] = 0 }

@@ -53,6 +53,21 @@ import Testing
         }
     }
 
+    /// Rows that share a prompt share its prefill (the followers copy the leader's KV cache): their greedy
+    /// continuations equal those of the prompt decoded alone, for every row of the group.
+    @Test func sharedPrefillMatchesDecodingAlone() {
+        let model = GPT<Float>(config: GPTConfig(vocabSize: 9, maxSeqLen: 16, layers: 2, heads: 2, channels: 8), seed: 7)
+        var g = Generator(seed: 2)
+        for i in 0..<model.params.count { model.params[i] += Float(g.uniform() * 2 - 1) }
+        let a: [Int32] = [1, 4, 7, 3], b: [Int32] = [1, 5]
+        let sampler = BatchSampler(model: model, capacity: 8)
+        var rng = SeededGenerator(seed: 1)
+        let alone = [a, b].map { sampler.generate(prompts: [$0], maxNewTokens: 10, temperature: 0, stop: nil, rng: &rng)[0] }
+        let together = sampler.generate(prompts: [a, b, a, a, b], maxNewTokens: 10, temperature: 0, stop: nil, rng: &rng)
+        #expect(together == [alone[0], alone[1], alone[0], alone[0], alone[1]])
+        #expect(alone[0].count == 10 && Set(alone[0]).count > 1)
+    }
+
     @Test func topPKeepsTheNucleus() {
         var rng = SeededGenerator(seed: 3)
         let logits: [Float] = [10, 9.9, -10, -10]   // two likely tokens share ~all the mass
