@@ -24,14 +24,22 @@
 
 /// Helpers that run Float buffers through ``exp8(_:)``.
 enum FastMath {
-    /// GELU (tanh form, tanh(u) = 1 − 2/(e^{2u}+1)) of n Floats.
+    /// √(2/π) and GELU's cubic coefficient, as literals so hot loops read no global.
+    static var k: Float { 0.797_884_56 }
+    static var c: Float { 0.044715 }
+
+    /// tanh(k·(x + c·x³)), GELU's inner term, as 1 − 2/(e^{2u}+1).
+    @inline(__always) static func geluTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let u: SIMD8<Float> = 2 * k * (x + c * x * x * x)
+        return 1 - 2 / (exp8(u) + 1)
+    }
+
+    /// GELU (tanh form) of n Floats.
     static func gelu(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count n: Int) {
-        let k: Float = (2 / Float.pi).squareRoot(), c: Float = 0.044715
         var i = 0
         while i + 8 <= n {
             let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD8<Float>.self)
-            let u: SIMD8<Float> = 2 * k * (x + c * x * x * x)
-            let th: SIMD8<Float> = 1 - 2 / (exp8(u) + 1)
+            let th = geluTanh(x)
             UnsafeMutableRawPointer(out + i).storeBytes(of: x * 0.5 * (1 + th), as: SIMD8<Float>.self)
             i += 8
         }
@@ -40,12 +48,10 @@ enum FastMath {
 
     /// dinp += GELU'(inp) · dout over n Floats.
     static func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, count n: Int) {
-        let k: Float = (2 / Float.pi).squareRoot(), c: Float = 0.044715
         var i = 0
         while i + 8 <= n {
             let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD8<Float>.self)
-            let u: SIMD8<Float> = 2 * k * (x + c * x * x * x)
-            let th: SIMD8<Float> = 1 - 2 / (exp8(u) + 1)
+            let th = geluTanh(x)
             let x2 = x * x
             let slope: SIMD8<Float> = x * 0.5 * (1 - th * th) * k * (1 + 3 * c * x2)
             let local: SIMD8<Float> = (1 + th) * 0.5 + slope

@@ -201,9 +201,18 @@ public final class GPT<T: Scalar> {
     }
 
     /// The next-token probabilities of the last forward pass, [B,T,V].
-    public var probabilities: UnsafeBufferPointer<T> {
+    public var probabilities: UnsafeBufferPointer<T> { lastActivation("probs", width: config.vocabSize) }
+
+    /// The logits of the last forward pass, [B,T,V].
+    public var logits: UnsafeBufferPointer<T> { lastActivation("logits", width: config.vocabSize) }
+
+    /// The final layer norm's output of the last forward pass, [B,T,C]: what a value head reads.
+    public var hidden: UnsafeBufferPointer<T> { lastActivation("lnf", width: config.channels) }
+
+    /// Activation `name` ([B,T,width]) of the last forward pass (empty before the first).
+    private func lastActivation(_ name: String, width: Int) -> UnsafeBufferPointer<T> {
         guard let a = acts else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets["probs"]!, count: a.B * a.T * config.vocabSize)
+        return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets[name]!, count: a.B * a.T * width)
     }
 
     /// AdamW's moments, created on the first update; the step counter advances with each call.
@@ -250,34 +259,24 @@ public final class GPT<T: Scalar> {
         backwardFromLogits(a)
     }
 
-    /// The logits of the last forward pass, [B,T,V].
-    public var logits: UnsafeBufferPointer<T> {
-        guard let a = acts else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets["logits"]!, count: a.B * a.T * config.vocabSize)
-    }
-
     /// Accumulates dLoss/dparameters of the last forward pass into ``grads`` for any loss of its logits:
     /// `fill` writes dLoss/dlogits into the zeroed [B,T,V] buffer it is given (policy-gradient losses).
     public func backward(fillingLogitGradients fill: (UnsafeMutablePointer<T>) -> Void) {
-        guard let a = acts else { preconditionFailure("backward needs a forward pass") }
-        a.zeroGradientBuffer()
-        fill(a.gradBuffer.baseAddress! + a.offsets["logits"]!)
-        backwardFromLogits(a)
-    }
-
-    /// The final layer norm's output of the last forward pass, [B,T,C]: what a value head reads.
-    public var hidden: UnsafeBufferPointer<T> {
-        guard let a = acts else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: a.buffer.baseAddress! + a.offsets["lnf"]!, count: a.B * a.T * config.channels)
+        backward(filling: "logits", fill, then: backwardFromLogits)
     }
 
     /// Accumulates dLoss/dparameters for a loss of ``hidden`` (a critic's value loss): `fill` writes
     /// dLoss/dhidden into the zeroed [B,T,C] buffer it is given. The output head takes no part.
     public func backward(fillingHiddenGradients fill: (UnsafeMutablePointer<T>) -> Void) {
+        backward(filling: "lnf", fill, then: backwardFromHidden)
+    }
+
+    /// Zeroes the activation gradients, lets `fill` write those of activation `name`, and runs `rest` down.
+    private func backward(filling name: String, _ fill: (UnsafeMutablePointer<T>) -> Void, then rest: (Activations) -> Void) {
         guard let a = acts else { preconditionFailure("backward needs a forward pass") }
         a.zeroGradientBuffer()
-        fill(a.gradBuffer.baseAddress! + a.offsets["lnf"]!)
-        backwardFromHidden(a)
+        fill(a.gradBuffer.baseAddress! + a.offsets[name]!)
+        rest(a)
     }
 
     /// The backward pass from dlogits (already in the gradient buffer) down to the embeddings.
