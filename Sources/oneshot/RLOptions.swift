@@ -52,6 +52,9 @@ struct RLOptions: ParsableArguments {
     @Option(help: "Most new tokens per response.")
     var maxNewTokens: Int = 96
 
+    @Option(help: "Updates per rollout batch (verl's ppo_epochs); 1, the paper's setting, keeps the update on-policy.")
+    var updateEpochs: Int = 1
+
     @Option(help: "Write a checkpoint every this many steps (a killed run resumes from the last one).")
     var saveEvery: Int = 10
 
@@ -66,7 +69,7 @@ struct RLOptions: ParsableArguments {
         guard promptsPerStep > 0, groupSize >= (algorithm == .grpo ? 2 : 1) else {
             throw ValidationError("--prompts-per-step must be positive and --group-size at least 2 (GRPO compares samples within a group) or 1 (PPO)")
         }
-        guard criticLr > 0 else { throw ValidationError("--critic-lr must be positive") }
+        guard criticLr > 0, updateEpochs >= 1 else { throw ValidationError("--critic-lr must be positive and --update-epochs at least 1") }
         guard lr > 0, temperature > 0, maxNewTokens > 0, saveEvery > 0 else {
             throw ValidationError("--lr, --temperature, --max-new-tokens and --save-every must be positive")
         }
@@ -77,6 +80,7 @@ struct RLOptions: ParsableArguments {
         var config = RLConfig()
         config.algorithm = algorithm
         config.criticLearningRate = criticLr
+        config.updateEpochs = updateEpochs
         config.promptsPerStep = promptsPerStep
         config.groupSize = groupSize
         config.learningRate = lr

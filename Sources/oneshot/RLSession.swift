@@ -139,7 +139,8 @@ final class RLSession {
                 "entropy": .double(s.entropy), "clip_fraction": .double(s.clipFraction), "response_length": .double(result.meanResponseLength),
                 "grad_norm": .double(result.gradientNorm), "value_loss": .double(result.valueLoss), "tokens": .int(Int64(s.tokens)), "epoch": .int(Int64(epoch)),
                 "seconds_sampling": .double(result.seconds.sampling), "seconds_reference": .double(result.seconds.reference),
-                "seconds_update": .double(result.seconds.update)])
+                "seconds_update": .double(result.seconds.update),
+                "example_response": .string(result.groups.first?.example ?? "")])
             try store.recordStep(runID: run.id, step: step + 1, metrics: JSONValue.object(metrics).serialized, points: points)
             log.append((step + 1, metrics))
             if config.evalEvery > 0 && (step + 1) % config.evalEvery == 0 { try evaluate(step: step + 1) }

@@ -5,7 +5,8 @@ import Testing
 @Suite struct RLTrainerTests {
     let tokenizer = CharTokenizer(alphabet: TaskGenerator.alphabet)
 
-    func trainer(seed: UInt64 = 1, entropyOnly: Bool = false, algorithm: RLAlgorithm = .grpo, microBatchRows: Int = 16) -> RLTrainer {
+    func trainer(seed: UInt64 = 1, entropyOnly: Bool = false, algorithm: RLAlgorithm = .grpo, microBatchRows: Int = 16,
+                 updateEpochs: Int = 1) -> RLTrainer {
         let config = GPTConfig(vocabSize: tokenizer.vocabSize, maxSeqLen: 24, layers: 1, heads: 2, channels: 16)
         var rl = RLConfig()
         rl.promptsPerStep = 4
@@ -15,6 +16,7 @@ import Testing
         rl.entropyOnly = entropyOnly
         rl.algorithm = algorithm
         rl.microBatchRows = microBatchRows
+        rl.updateEpochs = updateEpochs
         rl.criticLearningRate = 1e-2
         let critic = algorithm == .ppo ? (GPT<Float>(config: config, seed: seed), ValueHead(channels: 16, seed: 2)) : nil
         // Reward: the response starts with a digit (about 1 in 6 at random initialisation).
@@ -72,5 +74,15 @@ import Testing
         #expect(worst < 1e-5 && worst >= 0)
         let initial = GPT<Float>(config: whole.policy.config, seed: 1)
         #expect(Array(whole.policy.params) != Array(initial.params))
+    }
+
+    /// One update per batch is on-policy (no token clipped); further updates on the same rollouts move the
+    /// ratio off 1, and the clip starts to bind.
+    @Test func laterUpdateEpochsClip() {
+        var r1 = SeededGenerator(seed: 8), r2 = SeededGenerator(seed: 8)
+        let once = trainer().step(problems, rng: &r1), thrice = trainer(updateEpochs: 3).step(problems, rng: &r2)
+        #expect(once.statistics.clipFraction == 0)
+        #expect(thrice.statistics.clipFraction > 0)
+        #expect(once.groups == thrice.groups)
     }
 }
