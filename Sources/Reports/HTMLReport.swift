@@ -9,6 +9,7 @@ public enum HTMLReport {
         if !data.largestClusters.isEmpty { sections.append(duplicatesSection(data)) }
         if !data.contamination.isEmpty { sections.append(contaminationSection(data)) }
         for selection in data.selections { sections.append(selectionSection(selection)) }
+        if let runs = data.runs { sections.append(runsSection(runs)) }
         sections.append(provenanceSection(data))
         return """
             <!DOCTYPE html>
@@ -93,11 +94,25 @@ public enum HTMLReport {
         return html + "</section>"
     }
 
+    private static func runsSection(_ runs: RunComparison) -> String {
+        var html = "<section id=\"runs\"><h2>Runs</h2><p>Accuracy at each run's last evaluation, mean ± standard deviation over seeds (runs named NAME-s1, NAME-s2, ... are seeds of NAME), in %; the best of each column in bold.</p>"
+        let best = runs.bestRowPerColumn
+        html += table(["arm"] + runs.benchmarks.map(Escape.html) + ["average"], runs.rows.enumerated().map { r, row in
+            [Escape.html(row.label)] + row.cells.enumerated().map { c, cell in
+                guard let cell else { return "-" }
+                let text = String(format: "%.1f ± %.1f", 100 * cell.mean, 100 * cell.spread)
+                return best[c] == r ? "<b>\(text)</b>" : text
+            }
+        }, numeric: Set(1...(runs.benchmarks.count + 1)))
+        html += "<h3>Training reward and test accuracy over steps</h3>"
+        for arm in runs.arms { html += "<figure>" + runs.chart(arm) + "</figure>" }
+        return html + "</section>"
+    }
+
     private static func provenanceSection(_ data: ReportData) -> String {
         var html = "<section id=\"provenance\"><h2>Provenance</h2>"
-        html += table(["run", "engine", "purpose", "seed", "config", "inputs (sha256)", "tool", "started"], data.selections.map { s in
-            let r = s.run
-            return [Escape.html(r.name), Escape.html(r.engine), r.purpose.rawValue, r.seed.map(String.init) ?? "-",
+        html += table(["run", "engine", "purpose", "seed", "config", "inputs (sha256)", "tool", "started"], data.provenanceRuns.map { r in
+            [Escape.html(r.name), Escape.html(r.engine), r.purpose.rawValue, r.seed.map(String.init) ?? "-",
                     "<code>\(Escape.html(r.config))</code>", "<code>\(Escape.html(r.inputs))</code>", Escape.html(r.toolVersion), Escape.html(r.startedAt)]
         })
         return html + "</section>"

@@ -45,11 +45,28 @@ public enum MarkdownReport {
             md += "\nOverlap of the top \(s.overlapSize) between scores:\n\n"
             md += table(["scores", "shared examples"], s.overlaps.map { ["\($0.a.rawValue) / \($0.b.rawValue)", "\($0.shared)"] })
         }
-        if !data.selections.isEmpty {
+        if let runs = data.runs {
+            md += "\n## Runs\n\nAccuracy at each run's last evaluation, mean ± standard deviation over seeds (runs named NAME-s1, NAME-s2, ... are seeds of NAME), in %; the best of each column in bold.\n\n"
+            let best = runs.bestRowPerColumn
+            md += table(["arm"] + runs.benchmarks + ["average"], runs.rows.enumerated().map { r, row in
+                [row.label] + row.cells.enumerated().map { c, cell in
+                    guard let cell else { return "-" }
+                    let text = String(format: "%.1f ± %.1f", 100 * cell.mean, 100 * cell.spread)
+                    return best[c] == r ? "**\(text)**" : text
+                }
+            })
+            md += "\nTraining reward and mean test accuracy over steps (the vertical line: training reward saturated):\n\n"
+            for arm in runs.arms {
+                let chart = "runs-\(fileSafe(arm.name)).svg"
+                charts[chart] = runs.chart(arm)
+                md += "![\(Escape.markdownCell(arm.name))](\(chart))\n"
+            }
+        }
+        let provenance = data.provenanceRuns
+        if !provenance.isEmpty {
             md += "\n## Provenance\n\n"
-            md += table(["run", "engine", "purpose", "seed", "config", "inputs (sha256)", "tool", "started"], data.selections.map { s in
-                let r = s.run
-                return [r.name, r.engine, r.purpose.rawValue, r.seed.map(String.init) ?? "-", r.config, r.inputs, r.toolVersion, r.startedAt]
+            md += table(["run", "engine", "purpose", "seed", "config", "inputs (sha256)", "tool", "started"], provenance.map { r in
+                [r.name, r.engine, r.purpose.rawValue, r.seed.map(String.init) ?? "-", r.config, r.inputs, r.toolVersion, r.startedAt]
             })
         }
         return (md, charts)

@@ -33,11 +33,17 @@ public struct ReportData {
     public let largestClusters: [Cluster]
     public let contamination: [Contamination]
     public let selections: [Selection]
+    /// The training runs compared, when there are any with evaluations.
+    public let runs: RunComparison?
+
+    /// Every run a number of the report comes from: the probes, then the compared training runs.
+    public var provenanceRuns: [RunRecord] { selections.map(\.run) + (runs?.arms.flatMap(\.runs) ?? []) }
 
     /// Reads the report's data from `store`: the `top` π of each probe run, the largest clusters, the
     /// strongest contamination matches per benchmark.
     public init(store: Store, top: Int = 16, now: Date = Date()) throws {
         storePath = store.db.path
+        runs = try RunComparison(store: store)
         generatedAt = Store.timestamp(now)
         datasets = try store.stats()
         rejects = Array(try store.rejectedRows(datasetID: nil).prefix(20))

@@ -6,7 +6,7 @@ import Reports
 /// `oneshot report`: the store as an HTML page and a Markdown file.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write an HTML and a Markdown report of the store (data, duplicates, contamination, selection).",
+        abstract: "Write an HTML and a Markdown report of the store (data, duplicates, contamination, selection, runs).",
         discussion: """
             Writes OUT/index.html (one self-contained file: inline CSS and SVG, no script, light and dark, \
             printable) and OUT/report.md with its charts as SVG files beside it. Every section appears when \
