@@ -105,7 +105,9 @@ public enum HTMLReport {
             }
         }, numeric: Set(1...(runs.benchmarks.count + 1)))
         html += "<h3>Training reward and test accuracy over steps</h3>"
-        for arm in runs.arms { html += "<figure>" + runs.chart(arm) + "</figure>" }
+        for arm in runs.arms {
+            html += "<figure><figcaption>\(Escape.html(arm.name)) (\(arm.runs.count) run(s))</figcaption>" + runs.chart(arm) + "</figure>"
+        }
         return html + "</section>"
     }
 

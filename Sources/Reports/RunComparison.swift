@@ -51,7 +51,7 @@ public struct RunComparison {
             ("training reward", arm.reward.map { (Double($0.step), $0.value) }),
             ("test accuracy (mean)", arm.test.map { (Double($0.step), $0.value) }),
         ]
-        if let s = arm.saturation { series.append(("reward saturated, step \(s)", [(Double(s), 0), (Double(s), 1)])) }
+        if let s = arm.saturation { series.append(("saturated (step \(s))", [(Double(s), 0), (Double(s), 1)])) }
         return SVGChart.lines(series, title: arm.name, xLabel: "step", yLabel: "accuracy")
     }
 

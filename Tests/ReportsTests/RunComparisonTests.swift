@@ -38,7 +38,7 @@ import Store
         let html = HTMLReport.render(try ReportData(store: store))
         #expect(html.contains("<section id=\"runs\"") && html.contains("<b>90.0 ± 0.0</b>") && html.contains("70.0 ± 14.1"))
         #expect(html.contains("&lt;b&gt;x&lt;/b&gt; (n=1)") && !html.contains("<b>x</b>"))
-        #expect(html.contains("reward saturated, step 7"))
+        #expect(html.contains("saturated (step 7)") && html.contains("<figcaption>&lt;b&gt;x&lt;/b&gt; (1 run(s))</figcaption>"))
         let (markdown, charts) = MarkdownReport.render(try ReportData(store: store))
         #expect(markdown.contains("## Runs") && markdown.contains("| pi1 (n=2) | 70.0 ± 14.1 | **60.0 ± 0.0** |"))
         #expect(charts.keys.contains("runs-pi1.svg") && !markdown.contains("<b>x</b>"))
