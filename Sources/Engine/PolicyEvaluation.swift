@@ -8,16 +8,36 @@ public struct PolicyEvaluation: Equatable, Sendable {
     public var correct = 0
     /// Problems with at least one correct response.
     public var solved = 0
+    /// Problems whose most frequent answer (maj@k; ties go to the answer seen first) is correct.
+    public var majority = 0
+    /// Correct responses per problem, in problem order: what the unbiased pass@k needs.
+    public var correctPerProblem: [Int] = []
     /// Responses with a `\boxed{}` answer.
     public var boxed = 0
     /// Problems skipped because their text has characters outside the tokenizer's alphabet.
     public var skipped = 0
     public var meanLength = 0.0
 
+    /// The unbiased pass@k estimator (Chen et al. 2021): the mean over problems of 1 − C(n−c, k)/C(n, k), with
+    /// n samples of which c are correct; k must be between 1 and n.
+    public func passAt(_ k: Int) -> Double {
+        precondition((1...max(1, samples)).contains(k), "pass@k needs 1 ≤ k ≤ samples")
+        guard !correctPerProblem.isEmpty else { return 0 }
+        let n = samples
+        let total = correctPerProblem.reduce(0.0) { sum, c in
+            if n - c < k { return sum + 1 }
+            // C(n−c, k)/C(n, k) = Π_{i=n−c+1}^{n} (1 − k/i), computed as a product to stay exact in range
+            var fail = 1.0
+            for i in (n - c + 1)..<(n + 1) { fail *= 1 - Double(k) / Double(i) }
+            return sum + 1 - fail
+        }
+        return total / Double(correctPerProblem.count)
+    }
+
     /// Rolls out `samples` responses per problem (greedy at temperature 0) and grades them with
-    /// `grade(gold, response)`. Deterministic for a seed.
+    /// `grade(gold, response)`, which gives the verdict and the extracted answer. Deterministic for a seed.
     public static func run(_ model: GPT<Float>, tokenizer: CharTokenizer, problems: [RLProblem], samples: Int, temperature: Double,
-                           seed: UInt64, grade: (String, String) -> Bool) -> PolicyEvaluation {
+                           seed: UInt64, grade: (String, String) -> (correct: Bool, answer: String?)) -> PolicyEvaluation {
         var result = PolicyEvaluation(samples: samples)
         var prompts: [[Int32]] = [], kept: [RLProblem] = []
         for problem in problems {
@@ -35,17 +55,33 @@ public struct PolicyEvaluation: Equatable, Sendable {
                                          maxNewTokens: model.config.maxSeqLen, temperature: temperature, rng: &rng)
         var length = 0
         for (p, problem) in kept.enumerated() {
-            var any = false
+            var verdicts: [(correct: Bool, answer: String?)] = []
             for tokens in responses[(p * samples)..<((p + 1) * samples)] {
                 let response = tokenizer.decode(tokens)
                 length += tokens.count
                 if response.contains("\\boxed{") { result.boxed += 1 }
-                if grade(problem.gold, response) { result.correct += 1; any = true }
+                verdicts.append(grade(problem.gold, response))
             }
-            if any { result.solved += 1 }
+            let correct = verdicts.filter(\.correct).count
+            result.correct += correct
+            result.correctPerProblem.append(correct)
+            if correct > 0 { result.solved += 1 }
+            if majorityIsCorrect(verdicts) { result.majority += 1 }
         }
         result.meanLength = Double(length) / Double(max(1, responses.count))
         return result
+    }
+
+    /// Whether the most frequent extracted answer among `verdicts` is a correct one (ties: the answer seen first;
+    /// responses without an answer do not vote).
+    static func majorityIsCorrect(_ verdicts: [(correct: Bool, answer: String?)]) -> Bool {
+        var votes: [(answer: String, count: Int, correct: Bool)] = []
+        for v in verdicts {
+            guard let answer = v.answer else { continue }
+            if let i = votes.firstIndex(where: { $0.answer == answer }) { votes[i].count += 1 } else { votes.append((answer, 1, v.correct)) }
+        }
+        guard let most = votes.map(\.count).max() else { return false }
+        return votes.first { $0.count == most }!.correct
     }
 
     /// Fresh problems of a task family for evaluation, seeded apart from training data.

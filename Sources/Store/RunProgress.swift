@@ -9,9 +9,11 @@ public struct EvaluationRecord: Equatable, Sendable {
     public var boxed: Int
     public var meanLength: Double
     public var temperature: Double
+    /// Problems whose majority answer is correct (maj@k), when measured.
+    public var majority: Int?
 
     public init(step: Int, benchmark: String, problems: Int, samples: Int, correct: Int, solved: Int, boxed: Int,
-                meanLength: Double, temperature: Double) {
+                meanLength: Double, temperature: Double, majority: Int? = nil) {
         self.step = step
         self.benchmark = benchmark
         self.problems = problems
@@ -21,6 +23,7 @@ public struct EvaluationRecord: Equatable, Sendable {
         self.boxed = boxed
         self.meanLength = meanLength
         self.temperature = temperature
+        self.majority = majority
     }
 
     /// Correct responses over all responses: avg@k.
@@ -67,10 +70,11 @@ extension Store {
     /// Records (or replaces) an evaluation of the run's policy.
     public func recordEvaluation(runID: Int64, _ e: EvaluationRecord) throws {
         try db.execute("""
-            INSERT OR REPLACE INTO evaluations (run_id, step, benchmark, problems, samples, correct, solved, boxed, mean_length, temperature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO evaluations (run_id, step, benchmark, problems, samples, correct, solved, boxed, mean_length, temperature,
+                                                majority)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(runID), .int(e.step), .text(e.benchmark), .int(e.problems), .int(e.samples), .int(e.correct),
-                  .int(e.solved), .int(e.boxed), .real(e.meanLength), .real(e.temperature)])
+                  .int(e.solved), .int(e.boxed), .real(e.meanLength), .real(e.temperature), .int(e.majority)])
     }
 
     /// The run's evaluations, by step then benchmark.
@@ -79,7 +83,7 @@ extension Store {
             EvaluationRecord(step: row["step"].int ?? 0, benchmark: row["benchmark"].string ?? "", problems: row["problems"].int ?? 0,
                              samples: row["samples"].int ?? 1, correct: row["correct"].int ?? 0, solved: row["solved"].int ?? 0,
                              boxed: row["boxed"].int ?? 0, meanLength: row["mean_length"].double ?? 0,
-                             temperature: row["temperature"].double ?? 0)
+                             temperature: row["temperature"].double ?? 0, majority: row["majority"].int)
         }
     }
 

@@ -145,6 +145,10 @@ public enum Schema {
                 PRIMARY KEY (run_id, step, benchmark)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 4, name: "majority vote in evaluations", sql: """
+            -- Problems whose most frequent answer among the samples is correct (maj@k); NULL where not measured.
+            ALTER TABLE evaluations ADD COLUMN majority INTEGER CHECK (majority >= 0);
+            """),
     ]
 
     /// The migrator for the current schema.

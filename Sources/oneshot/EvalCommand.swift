@@ -13,7 +13,8 @@ struct Eval: ParsableCommand {
         discussion: """
             Each problem gets --samples responses (greedy when --temperature is 0, which needs --samples 1), \
             graded by the reward's rule (boxed answer required). pass@k is the share of problems with at least \
-            one correct response among the k. With --run the numbers are stored as an evaluation run.
+            one correct response among the k; maj@k the share whose most frequent answer is correct; --json adds \
+            the unbiased pass@1. With --run the numbers are stored as an evaluation run.
             """)
 
     @OptionGroup var options: StoreOptions
@@ -65,7 +66,7 @@ struct Eval: ParsableCommand {
         let grader = Grader(requireBox: true)
         let results = sets.map { set in
             (set.name, PolicyEvaluation.run(loaded.model, tokenizer: loaded.tokenizer, problems: set.problems, samples: samples,
-                                            temperature: temperature, seed: seed) { grader.grade(gold: $0, response: $1).correct })
+                                            temperature: temperature, seed: seed) { verdict(grader, $0, $1) })
         }
         if let store, let runName {
             let run = try store.startRun(NewRun(name: runName, engine: "builtin", purpose: .eval, datasetID: nil,
@@ -75,7 +76,7 @@ struct Eval: ParsableCommand {
             for (name, e) in results {
                 try store.recordEvaluation(runID: run.id, EvaluationRecord(step: loaded.config.stepsDone, benchmark: name, problems: e.problems,
                                                                            samples: e.samples, correct: e.correct, solved: e.solved, boxed: e.boxed,
-                                                                           meanLength: e.meanLength, temperature: temperature))
+                                                                           meanLength: e.meanLength, temperature: temperature, majority: e.majority))
             }
             try store.finishRun(runID: run.id, status: .done)
         }
@@ -84,17 +85,25 @@ struct Eval: ParsableCommand {
                 .object(JSONObject(["benchmark": .string(name), "problems": .int(Int64(e.problems)), "skipped": .int(Int64(e.skipped)),
                                     "samples": .int(Int64(e.samples)), "accuracy": .double(Double(e.correct) / Double(max(1, e.problems * e.samples))),
                                     "pass_at_k": .double(Double(e.solved) / Double(max(1, e.problems))),
+                                    "pass_at_1": .double(e.passAt(1)), "maj_at_k": .double(Double(e.majority) / Double(max(1, e.problems))),
                                     "boxed": .double(Double(e.boxed) / Double(max(1, e.problems * e.samples))), "mean_length": .double(e.meanLength)]))
             }))
         } else {
-            print("benchmark       problems  accuracy  pass@\(samples)   boxed  length")
+            print("benchmark       problems  accuracy  pass@\(samples)   maj@\(samples)   boxed  length")
             for (name, e) in results {
                 let n = Double(max(1, e.problems * e.samples))
                 print(name.padding(toLength: 16, withPad: " ", startingAt: 0)
-                      + String(format: "%8d  %7.1f%%  %6.1f%%  %5.1f%%  %6.1f", e.problems, 100 * Double(e.correct) / n,
-                               100 * Double(e.solved) / Double(max(1, e.problems)), 100 * Double(e.boxed) / n, e.meanLength)
+                      + String(format: "%8d  %7.1f%%  %6.1f%%  %5.1f%%  %5.1f%%  %6.1f", e.problems, 100 * Double(e.correct) / n,
+                               100 * Double(e.solved) / Double(max(1, e.problems)), 100 * Double(e.majority) / Double(max(1, e.problems)),
+                               100 * Double(e.boxed) / n, e.meanLength)
                       + (e.skipped > 0 ? "  (\(e.skipped) skipped: characters outside the alphabet)" : ""))
             }
         }
     }
+}
+
+/// The grader's verdict on a response and the answer it extracted, as ``PolicyEvaluation`` takes them.
+func verdict(_ grader: Grader, _ gold: String, _ response: String) -> (correct: Bool, answer: String?) {
+    let result = grader.grade(gold: gold, response: response)
+    return (result.correct, result.extracted)
 }

@@ -52,6 +52,8 @@ extension CLITests {
         #expect(eval.status == 0, "\(eval.stderr)")
         let results = (try? JSONSerialization.jsonObject(with: Data(eval.stdout.utf8))) as? [[String: Any]] ?? []
         #expect(results.first?["problems"] as? Int == 10 && results.first?["samples"] as? Int == 2)
+        let first = results.first ?? [:]
+        #expect(first["pass_at_1"] as? Double == first["accuracy"] as? Double && first["maj_at_k"] is Double)
         #expect(try s.evaluations(runID: try s.requireRun(named: "eval-pi1").id).first?.step == 4)
 
         let clash = try run(["train", "--ranking", "probe", "--pi", "1", "--steps", "5", "--run", "pi1"] + rlFlags(model), store: store)
