@@ -25,13 +25,7 @@ public enum EngineBenchmark {
             let tokens = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
             let targets = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
             let start = Date()
-            if workers > 1 {
-                _ = Pretraining.parallelStep(parallel, tokens: tokens, targets: targets, B: B, T: T)
-            } else {
-                model.zeroGradients()
-                _ = model.forward(tokens: tokens, targets: targets, B: B, T: T)
-                model.backward()
-            }
+            _ = Pretraining.gradients(parallel, tokens: tokens, targets: targets, B: B, T: T)
             _ = model.update(optimizer)
             if step >= 2 { times.append(Date().timeIntervalSince(start)) }
         }

@@ -74,6 +74,12 @@ public final class GPT<T: Scalar> {
         }
     }
 
+    /// A model with `other`'s configuration and weights in a buffer of its own (no optimizer state).
+    public convenience init(copying other: GPT<T>) {
+        self.init(config: other.config, seed: 0)
+        params.baseAddress!.update(from: other.params.baseAddress!, count: layout.count)
+    }
+
     /// A worker's replica: the same parameter buffer as `model` (read, never written, by the replica), its own
     /// gradients and activations, so several threads can run forward and backward passes at once.
     public init(replicaOf model: GPT<T>) {

@@ -18,6 +18,15 @@ public struct PolicyEvaluation: Equatable, Sendable {
     public var skipped = 0
     public var meanLength = 0.0
 
+    /// Correct responses over all responses: avg@k.
+    public var accuracy: Double { Double(correct) / Double(max(1, problems * samples)) }
+    /// Problems solved by at least one of the k samples: pass@k at k = samples.
+    public var passRate: Double { Double(solved) / Double(max(1, problems)) }
+    /// Problems whose majority answer is correct: maj@k.
+    public var majorityRate: Double { Double(majority) / Double(max(1, problems)) }
+    /// Responses with a `\boxed{}` answer, over all responses.
+    public var boxedRate: Double { Double(boxed) / Double(max(1, problems * samples)) }
+
     /// The unbiased pass@k estimator (Chen et al. 2021): the mean over problems of 1 − C(n−c, k)/C(n, k), with
     /// n samples of which c are correct; k must be between 1 and n.
     public func passAt(_ k: Int) -> Double {

@@ -84,14 +84,7 @@ public enum Pretraining {
                 tokens += ex.tokens
                 targets += ex.targets
             }
-            let loss: Float
-            if workers > 1 {
-                loss = parallelStep(parallel, tokens: tokens, targets: targets, B: config.batchSize, T: length)
-            } else {
-                model.zeroGradients()
-                loss = model.forward(tokens: tokens, targets: targets, B: config.batchSize, T: length)
-                model.backward()
-            }
+            let loss = gradients(parallel, tokens: tokens, targets: targets, B: config.batchSize, T: length)
             model.update(optimizer, learningRate: optimizer.scheduled(step: step, total: config.steps, warmup: config.warmup))
             progress(step, Double(loss))
         }
@@ -99,9 +92,16 @@ public enum Pretraining {
 }
 
 extension Pretraining {
-    /// One step's gradients (mean cross-entropy over the batch's targets) computed in pieces of 4 rows on the
-    /// workers; returns the loss.
-    static func parallelStep(_ parallel: DataParallel, tokens: [Int32], targets: [Int32], B: Int, T: Int) -> Float {
+    /// One step's gradients (mean cross-entropy over the batch's targets) in `parallel.model.grads`; returns
+    /// the loss. One worker takes the whole batch in one pass; more take pieces of 4 rows.
+    static func gradients(_ parallel: DataParallel, tokens: [Int32], targets: [Int32], B: Int, T: Int) -> Float {
+        if parallel.workers == 1 {
+            let model = parallel.model
+            model.zeroGradients()
+            let loss = model.forward(tokens: tokens, targets: targets, B: B, T: T)
+            model.backward()
+            return loss
+        }
         let rowsPerPiece = 4, pieces = (B + rowsPerPiece - 1) / rowsPerPiece
         let weight = 1 / Float(max(1, targets.filter { $0 >= 0 }.count))
         let lock = NSLock()
@@ -140,9 +140,7 @@ extension Pretraining {
     public static func evaluate(_ model: GPT<Float>, tokenizer: CharTokenizer, families: [TaskFamily], count: Int,
                                 seed: UInt64, temperature: Double = 0, grade: (String, String) -> Bool) -> [FamilyEvaluation] {
         let tasksPerFamily = families.map { family in
-            let index = UInt64(TaskFamily.allCases.firstIndex(of: family) ?? 0)
-            var generator = TaskGenerator(seed: seed &+ 1_000_003 &* (index + 1))
-            return generator.tasks(family, count: count).compactMap { task in prompt(task.problem, tokenizer).map { (task, $0) } }
+            PolicyEvaluation.heldOutProblems(family, count: count, seed: seed).compactMap { task in prompt(task.problem, tokenizer).map { (task, $0) } }
         }
         let sampler = BatchSampler(model: model, capacity: 64)
         var rng = SeededGenerator(seed: seed)
@@ -151,7 +149,7 @@ extension Pretraining {
             var correct = 0, boxed = 0, samples: [(problem: String, response: String)] = []
             for ((task, _), tokens) in zip(tasks, responses) {
                 let response = tokenizer.decode(tokens)
-                if grade(task.answer, response) { correct += 1 }
+                if grade(task.gold, response) { correct += 1 }
                 if response.contains("\\boxed{") { boxed += 1 }
                 if samples.count < 3 { samples.append((task.problem, response)) }
             }

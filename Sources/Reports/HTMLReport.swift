@@ -96,13 +96,8 @@ public enum HTMLReport {
 
     private static func runsSection(_ runs: RunComparison) -> String {
         var html = "<section id=\"runs\"><h2>Runs</h2><p>Accuracy at each run's last evaluation, mean ± standard deviation over seeds (runs named NAME-s1, NAME-s2, ... are seeds of NAME), in %; the best of each column in bold.</p>"
-        let best = runs.bestRowPerColumn
-        html += table(["arm"] + runs.benchmarks.map(Escape.html) + ["average"], runs.rows.enumerated().map { r, row in
-            [Escape.html(row.label)] + row.cells.enumerated().map { c, cell in
-                guard let cell else { return "-" }
-                let text = String(format: "%.1f ± %.1f", 100 * cell.mean, 100 * cell.spread)
-                return best[c] == r ? "<b>\(text)</b>" : text
-            }
+        html += table(["arm"] + runs.benchmarks.map(Escape.html) + ["average"], runs.formattedRows.map { row in
+            [Escape.html(row.label)] + row.cells.map { $0.best ? "<b>\($0.text)</b>" : $0.text }
         }, numeric: Set(1...(runs.benchmarks.count + 1)))
         html += "<h3>Training reward and test accuracy over steps</h3>"
         for arm in runs.arms {

@@ -47,13 +47,8 @@ public enum MarkdownReport {
         }
         if let runs = data.runs {
             md += "\n## Runs\n\nAccuracy at each run's last evaluation, mean ± standard deviation over seeds (runs named NAME-s1, NAME-s2, ... are seeds of NAME), in %; the best of each column in bold.\n\n"
-            let best = runs.bestRowPerColumn
-            md += table(["arm"] + runs.benchmarks + ["average"], runs.rows.enumerated().map { r, row in
-                [row.label] + row.cells.enumerated().map { c, cell in
-                    guard let cell else { return "-" }
-                    let text = String(format: "%.1f ± %.1f", 100 * cell.mean, 100 * cell.spread)
-                    return best[c] == r ? "**\(text)**" : text
-                }
+            md += table(["arm"] + runs.benchmarks + ["average"], runs.formattedRows.map { row in
+                [row.label] + row.cells.map { $0.best ? "**\($0.text)**" : $0.text }
             })
             md += "\nTraining reward and mean test accuracy over steps (the vertical line: training reward saturated):\n\n"
             for arm in runs.arms {

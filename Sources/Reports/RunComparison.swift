@@ -38,6 +38,17 @@ public struct RunComparison {
             + arms.map { arm in ("\(arm.name) (n=\(arm.runs.count))", benchmarks.map { arm.summary($0) } + [arm.average(over: benchmarks)]) }
     }
 
+    /// ``rows`` as the reports print them: "mean ± std" in %, "-" where missing, the best of each column flagged.
+    public var formattedRows: [(label: String, cells: [(text: String, best: Bool)])] {
+        let best = bestRowPerColumn
+        return rows.enumerated().map { r, row in
+            (row.label, row.cells.enumerated().map { c, cell in
+                guard let cell else { return ("-", false) }
+                return (String(format: "%.1f ± %.1f", 100 * cell.mean, 100 * cell.spread), best[c] == r)
+            })
+        }
+    }
+
     /// Per column of ``rows``, the row with the highest mean (the best arm, marked in the reports).
     public var bestRowPerColumn: [Int?] {
         let table = rows

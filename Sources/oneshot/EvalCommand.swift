@@ -83,19 +83,16 @@ struct Eval: ParsableCommand {
         if options.json {
             printJSON(.array(results.map { name, e in
                 .object(JSONObject(["benchmark": .string(name), "problems": .int(Int64(e.problems)), "skipped": .int(Int64(e.skipped)),
-                                    "samples": .int(Int64(e.samples)), "accuracy": .double(Double(e.correct) / Double(max(1, e.problems * e.samples))),
-                                    "pass_at_k": .double(Double(e.solved) / Double(max(1, e.problems))),
-                                    "pass_at_1": .double(e.passAt(1)), "maj_at_k": .double(Double(e.majority) / Double(max(1, e.problems))),
-                                    "boxed": .double(Double(e.boxed) / Double(max(1, e.problems * e.samples))), "mean_length": .double(e.meanLength)]))
+                                    "samples": .int(Int64(e.samples)), "accuracy": .double(e.accuracy), "pass_at_k": .double(e.passRate),
+                                    "pass_at_1": .double(e.passAt(1)), "maj_at_k": .double(e.majorityRate), "boxed": .double(e.boxedRate),
+                                    "mean_length": .double(e.meanLength)]))
             }))
         } else {
             print("benchmark       problems  accuracy  pass@\(samples)   maj@\(samples)   boxed  length")
             for (name, e) in results {
-                let n = Double(max(1, e.problems * e.samples))
                 print(name.padding(toLength: 16, withPad: " ", startingAt: 0)
-                      + String(format: "%8d  %7.1f%%  %6.1f%%  %5.1f%%  %5.1f%%  %6.1f", e.problems, 100 * Double(e.correct) / n,
-                               100 * Double(e.solved) / Double(max(1, e.problems)), 100 * Double(e.majority) / Double(max(1, e.problems)),
-                               100 * Double(e.boxed) / n, e.meanLength)
+                      + String(format: "%8d  %7.1f%%  %6.1f%%  %5.1f%%  %5.1f%%  %6.1f", e.problems, 100 * e.accuracy, 100 * e.passRate,
+                               100 * e.majorityRate, 100 * e.boxedRate, e.meanLength)
                       + (e.skipped > 0 ? "  (\(e.skipped) skipped: characters outside the alphabet)" : ""))
             }
         }

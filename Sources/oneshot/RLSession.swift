@@ -78,11 +78,11 @@ final class RLSession {
                                             inputs: JSONValue.object(JSONObject([options.model + "/model.safetensors": .string(modelHash)])).serialized),
                                      examples: config.examples)
         }
-        let reference = try Checkpoint(directory: options.model).load().model
+        let reference = GPT<Float>(copying: base.model)
         var critic: (model: GPT<Float>, head: ValueHead)?
         if config.training.algorithm == .ppo {
             // The critic starts from the base's trunk with a fresh value head, or from the checkpoint's.
-            let model = try Checkpoint(directory: options.model).load().model
+            let model = GPT<Float>(copying: base.model)
             let head = ValueHead(channels: model.config.channels, seed: config.seed &+ 0xC217)
             if startStep > 0 {
                 let dir = checkpoint.directory

@@ -15,7 +15,7 @@ import Testing
         let loss = model.forward(tokens: tokens, targets: targets, B: B, T: T)
         model.backward()
         let whole = Array(model.grads), weights = Array(model.params)
-        let parallelLoss = Pretraining.parallelStep(DataParallel(model: model, workers: 2), tokens: tokens, targets: targets, B: B, T: T)
+        let parallelLoss = Pretraining.gradients(DataParallel(model: model, workers: 2), tokens: tokens, targets: targets, B: B, T: T)
         #expect(abs(parallelLoss - loss) < 1e-5)
         let worst = zip(whole, model.grads).map { abs($0 - $1) }.max()!
         #expect(worst < 1e-6 && whole.contains { $0 != 0 })
