@@ -50,7 +50,7 @@ public struct PolicyEvaluation: Equatable, Sendable {
         var result = PolicyEvaluation(samples: samples)
         var prompts: [[Int32]] = [], kept: [RLProblem] = []
         for problem in problems {
-            guard let prompt = Pretraining.prompt(problem.problem, tokenizer), prompt.count < model.config.maxSeqLen - 1 else {
+            guard let prompt = RLTrainer.prompt(problem, tokenizer: tokenizer, context: model.config.maxSeqLen) else {
                 result.skipped += 1
                 continue
             }

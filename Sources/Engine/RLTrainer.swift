@@ -101,7 +101,12 @@ public final class RLTrainer {
     /// The prompt tokens of a problem, or nil when it has characters outside the alphabet or leaves no room
     /// to answer.
     public func prompt(_ problem: RLProblem) -> [Int32]? {
-        guard let tokens = Pretraining.prompt(problem.problem, tokenizer), tokens.count < policy.config.maxSeqLen - 1 else { return nil }
+        RLTrainer.prompt(problem, tokenizer: tokenizer, context: policy.config.maxSeqLen)
+    }
+
+    /// The same for any tokenizer and context length (what evaluation and run set-up check with).
+    public static func prompt(_ problem: RLProblem, tokenizer: CharTokenizer, context: Int) -> [Int32]? {
+        guard let tokens = Pretraining.prompt(problem.problem, tokenizer), tokens.count < context - 1 else { return nil }
         return tokens
     }
 

@@ -48,6 +48,10 @@ final class RLSession {
             guard let gold = e.answer, !gold.isEmpty else { throw ValidationError("example \(id) has no gold answer to reward") }
             return RLProblem(problem: e.problem, gold: gold)
         }
+        // Refused before the run is recorded, so a bad pool leaves nothing behind.
+        for (i, p) in problems.enumerated() where RLTrainer.prompt(p, tokenizer: base.tokenizer, context: base.model.config.maxSeqLen) == nil {
+            throw ValidationError("example \(config.examples[i]) does not fit the built-in policy (characters outside its alphabet, or too long)")
+        }
         let configText = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
         let policy: GPT<Float>
         if let existing = try store.run(named: options.runName) {
@@ -98,9 +102,6 @@ final class RLSession {
         trainer = RLTrainer(policy: policy, reference: reference, critic: critic, tokenizer: base.tokenizer, config: config.training,
                               workers: options.engineOptions.threads) {
             grader.grade(gold: $0, response: $1).correct
-        }
-        for (i, p) in problems.enumerated() where trainer.prompt(p) == nil {
-            throw ValidationError("example \(config.examples[i]) does not fit the built-in policy (characters outside its alphabet, or too long)")
         }
     }
 

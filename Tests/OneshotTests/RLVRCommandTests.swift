@@ -60,6 +60,21 @@ extension CLITests {
         #expect(clash.status != 0 && clash.stderr.contains("finished"))
     }
 
+    /// A pool with a problem the policy cannot read (a character outside its alphabet) is refused by name
+    /// before any training; eval skips such a problem and counts it.
+    @Test func problemsOutsideTheAlphabetAreRefusedOrSkipped() throws {
+        let (dir, store, model) = try rlFixture()
+        try #"{"problem": "Compute é+1.", "answer": "2"}"#.write(toFile: dir + "/bad.jsonl", atomically: true, encoding: .utf8)
+        #expect(try run(["import", dir + "/bad.jsonl", "--dataset", "bad"], store: store).status == 0)
+        let probe = try run(["probe", "--dataset", "bad", "--epochs", "1", "--run", "bad", "--out", dir + "/runs/bad"] + rlFlags(model), store: store)
+        #expect(probe.status != 0 && probe.stderr.contains("does not fit the built-in policy"), "\(probe.stderr)")
+        #expect(try Store(path: store).run(named: "bad") == nil)   // nothing recorded
+        let eval = try run(["eval", "--checkpoint", model, "--dataset", "bad", "--dataset", "pool", "--json"], store: store)
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let results = (try? JSONSerialization.jsonObject(with: Data(eval.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(results.map { $0["skipped"] as? Int } == [1, 0] && results.map { $0["problems"] as? Int } == [0, 10])
+    }
+
     /// SIGKILL mid-run, then the same command again: the run ends with the very checkpoint, trajectories and
     /// evaluations of an uninterrupted run with the same flags.
     @Test(arguments: ["grpo", "ppo"]) func killedTrainingResumesToTheSameResult(algorithm: String) throws {
