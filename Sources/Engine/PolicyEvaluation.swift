@@ -14,6 +14,9 @@ public struct PolicyEvaluation: Equatable, Sendable {
     public var correctPerProblem: [Int] = []
     /// Responses with a `\boxed{}` answer.
     public var boxed = 0
+    /// Responses the `isReflective` test of ``run(_:tokenizer:problems:samples:temperature:seed:isReflective:grade:)``
+    /// accepted (self-reflection words).
+    public var reflective = 0
     /// Problems skipped because their text has characters outside the tokenizer's alphabet.
     public var skipped = 0
     public var meanLength = 0.0
@@ -44,9 +47,11 @@ public struct PolicyEvaluation: Equatable, Sendable {
     }
 
     /// Rolls out `samples` responses per problem (greedy at temperature 0) and grades them with
-    /// `grade(gold, response)`, which gives the verdict and the extracted answer. Deterministic for a seed.
+    /// `grade(gold, response)`, which gives the verdict and the extracted answer; counts the responses
+    /// `isReflective` accepts. Deterministic for a seed.
     public static func run(_ model: GPT<Float>, tokenizer: CharTokenizer, problems: [RLProblem], samples: Int, temperature: Double,
-                           seed: UInt64, grade: (String, String) -> (correct: Bool, answer: String?)) -> PolicyEvaluation {
+                           seed: UInt64, isReflective: (String) -> Bool,
+                           grade: (String, String) -> (correct: Bool, answer: String?)) -> PolicyEvaluation {
         var result = PolicyEvaluation(samples: samples)
         var prompts: [[Int32]] = [], kept: [RLProblem] = []
         for problem in problems {
@@ -69,6 +74,7 @@ public struct PolicyEvaluation: Equatable, Sendable {
                 let response = tokenizer.decode(tokens)
                 length += tokens.count
                 if response.contains("\\boxed{") { result.boxed += 1 }
+                if isReflective(response) { result.reflective += 1 }
                 verdicts.append(grade(problem.gold, response))
             }
             let correct = verdicts.filter(\.correct).count

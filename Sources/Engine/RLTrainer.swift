@@ -54,6 +54,8 @@ public struct RolloutGroup: Equatable, Sendable {
 /// What one RL step did and measured.
 public struct RLStepResult: Sendable {
     public let groups: [RolloutGroup]
+    /// Every response of the step, decoded, in row order (prompt by prompt, G each).
+    public let responses: [String]
     public let statistics: PolicyLossStatistics
     public let meanReward: Double
     /// Mean response length in tokens (EOS included).
@@ -119,14 +121,15 @@ public final class RLTrainer {
 
         let rows = prompts.flatMap { Array(repeating: $0, count: G) }
         let responses = sampler.generate(prompts: rows, maxNewTokens: config.maxNewTokens, temperature: config.loss.temperature, rng: &rng)
-        let rewards = responses.enumerated().map { r, tokens in grade(problems[r / G].gold, tokenizer.decode(tokens)) ? 1.0 : 0.0 }
+        let texts = responses.map { tokenizer.decode($0) }
+        let rewards = texts.enumerated().map { r, text in grade(problems[r / G].gold, text) ? 1.0 : 0.0 }
         var advantages = [Double](repeating: 0, count: rows.count), groups: [RolloutGroup] = []
         for p in problems.indices {
             let group = Array(rewards[(p * G)..<((p + 1) * G)])
             let mean = group.reduce(0, +) / Double(G)
             let std = G > 1 ? (group.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(G - 1)).squareRoot() : 0
             for i in 0..<G where !config.entropyOnly { advantages[p * G + i] = (group[i] - mean) / (std + 1e-6) }
-            groups.append(RolloutGroup(correct: Int(group.reduce(0, +)), sampled: G, example: tokenizer.decode(responses[p * G])))
+            groups.append(RolloutGroup(correct: Int(group.reduce(0, +)), sampled: G, example: texts[p * G]))
         }
         let sampling = lap()
 
@@ -173,7 +176,7 @@ public final class RLTrainer {
             gradientNorm = policy.update(optimizer)
         }
         let lengths = responses.map(\.count)
-        return RLStepResult(groups: groups, statistics: statistics, meanReward: rewards.reduce(0, +) / Double(rewards.count),
+        return RLStepResult(groups: groups, responses: texts, statistics: statistics, meanReward: rewards.reduce(0, +) / Double(rewards.count),
                             meanResponseLength: Double(lengths.reduce(0, +)) / Double(max(1, lengths.count)),
                             gradientNorm: gradientNorm, valueLoss: valueLoss, seconds: (sampling, referenceSeconds, lap()))
     }

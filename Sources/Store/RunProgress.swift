@@ -11,9 +11,11 @@ public struct EvaluationRecord: Equatable, Sendable {
     public var temperature: Double
     /// Problems whose majority answer is correct (maj@k), when measured.
     public var majority: Int?
+    /// Responses containing a self-reflection word (see `Grading.SelfReflection`), when measured.
+    public var reflective: Int?
 
     public init(step: Int, benchmark: String, problems: Int, samples: Int, correct: Int, solved: Int, boxed: Int,
-                meanLength: Double, temperature: Double, majority: Int? = nil) {
+                meanLength: Double, temperature: Double, majority: Int? = nil, reflective: Int? = nil) {
         self.step = step
         self.benchmark = benchmark
         self.problems = problems
@@ -24,12 +26,17 @@ public struct EvaluationRecord: Equatable, Sendable {
         self.meanLength = meanLength
         self.temperature = temperature
         self.majority = majority
+        self.reflective = reflective
     }
 
     /// Correct responses over all responses: avg@k.
     public var accuracy: Double { Double(correct) / Double(max(1, problems * samples)) }
     /// Problems solved by at least one of the k samples.
     public var passRate: Double { Double(solved) / Double(max(1, problems)) }
+    /// Problems whose majority answer is correct (maj@k), when measured.
+    public var majorityRate: Double? { majority.map { Double($0) / Double(max(1, problems)) } }
+    /// Reflective responses over all responses, when measured.
+    public var reflectionRate: Double? { reflective.map { Double($0) / Double(max(1, problems * samples)) } }
 }
 
 // A run written as it goes (probe, train): started, fed step by step, finished; cut back to its last
@@ -71,10 +78,11 @@ extension Store {
     public func recordEvaluation(runID: Int64, _ e: EvaluationRecord) throws {
         try db.execute("""
             INSERT OR REPLACE INTO evaluations (run_id, step, benchmark, problems, samples, correct, solved, boxed, mean_length, temperature,
-                                                majority)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                majority, reflective)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(runID), .int(e.step), .text(e.benchmark), .int(e.problems), .int(e.samples), .int(e.correct),
-                  .int(e.solved), .int(e.boxed), .real(e.meanLength), .real(e.temperature), .int(e.majority)])
+                  .int(e.solved), .int(e.boxed), .real(e.meanLength), .real(e.temperature), .int(e.majority),
+                  .int(e.reflective)])
     }
 
     /// The run's evaluations, by step then benchmark.
@@ -83,7 +91,8 @@ extension Store {
             EvaluationRecord(step: row["step"].int ?? 0, benchmark: row["benchmark"].string ?? "", problems: row["problems"].int ?? 0,
                              samples: row["samples"].int ?? 1, correct: row["correct"].int ?? 0, solved: row["solved"].int ?? 0,
                              boxed: row["boxed"].int ?? 0, meanLength: row["mean_length"].double ?? 0,
-                             temperature: row["temperature"].double ?? 0, majority: row["majority"].int)
+                             temperature: row["temperature"].double ?? 0, majority: row["majority"].int,
+                             reflective: row["reflective"].int)
         }
     }
 

@@ -149,6 +149,21 @@ public enum Schema {
             -- Problems whose most frequent answer among the samples is correct (maj@k); NULL where not measured.
             ALTER TABLE evaluations ADD COLUMN majority INTEGER CHECK (majority >= 0);
             """),
+        Migration(version: 5, name: "self-reflection in evaluations", sql: """
+            -- Responses containing a self-reflection word (Grading.SelfReflection); NULL where not measured.
+            ALTER TABLE evaluations ADD COLUMN reflective INTEGER CHECK (reflective >= 0);
+            """),
+        Migration(version: 6, name: "pipeline stages", sql: """
+            -- A stage of `oneshot pipeline` that finished: rerunning the pipeline skips it while its config is unchanged.
+            CREATE TABLE pipeline_stages (
+                pipeline     TEXT NOT NULL,
+                stage        TEXT NOT NULL,
+                config_hash  TEXT NOT NULL,    -- sha256 of the stage's part of the config
+                finished_at  TEXT NOT NULL,
+                summary      TEXT NOT NULL,    -- one line: what the stage did
+                PRIMARY KEY (pipeline, stage)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// The migrator for the current schema.

@@ -66,7 +66,7 @@ struct Eval: ParsableCommand {
         let grader = Grader(requireBox: true)
         let results = sets.map { set in
             (set.name, PolicyEvaluation.run(loaded.model, tokenizer: loaded.tokenizer, problems: set.problems, samples: samples,
-                                            temperature: temperature, seed: seed) { verdict(grader, $0, $1) })
+                                            temperature: temperature, seed: seed, isReflective: SelfReflection.isReflective) { verdict(grader, $0, $1) })
         }
         if let store, let runName {
             let run = try store.startRun(NewRun(name: runName, engine: "builtin", purpose: .eval, datasetID: nil,
@@ -76,7 +76,8 @@ struct Eval: ParsableCommand {
             for (name, e) in results {
                 try store.recordEvaluation(runID: run.id, EvaluationRecord(step: loaded.config.stepsDone, benchmark: name, problems: e.problems,
                                                                            samples: e.samples, correct: e.correct, solved: e.solved, boxed: e.boxed,
-                                                                           meanLength: e.meanLength, temperature: temperature, majority: e.majority))
+                                                                           meanLength: e.meanLength, temperature: temperature, majority: e.majority,
+                                                                           reflective: e.reflective))
             }
             try store.finishRun(runID: run.id, status: .done)
         }
@@ -85,6 +86,7 @@ struct Eval: ParsableCommand {
                 .object(JSONObject(["benchmark": .string(name), "problems": .int(Int64(e.problems)), "skipped": .int(Int64(e.skipped)),
                                     "samples": .int(Int64(e.samples)), "accuracy": .double(e.accuracy), "pass_at_k": .double(e.passRate),
                                     "pass_at_1": .double(e.passAt(1)), "maj_at_k": .double(e.majorityRate), "boxed": .double(e.boxedRate),
+                                    "reflection_rate": .double(Double(e.reflective) / Double(max(1, e.problems * e.samples))),
                                     "mean_length": .double(e.meanLength)]))
             }))
         } else {

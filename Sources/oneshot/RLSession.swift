@@ -138,6 +138,7 @@ final class RLSession {
             let metrics = JSONObject([
                 "reward": .double(result.meanReward), "loss": .double(s.loss), "pg_loss": .double(s.policyLoss), "kl": .double(s.kl),
                 "entropy": .double(s.entropy), "clip_fraction": .double(s.clipFraction), "response_length": .double(result.meanResponseLength),
+                "reflection_rate": .double(Double(result.responses.filter(SelfReflection.isReflective).count) / Double(max(1, result.responses.count))),
                 "grad_norm": .double(result.gradientNorm), "value_loss": .double(result.valueLoss), "tokens": .int(Int64(s.tokens)), "epoch": .int(Int64(epoch)),
                 "seconds_sampling": .double(result.seconds.sampling), "seconds_reference": .double(result.seconds.reference),
                 "seconds_update": .double(result.seconds.update),
@@ -159,10 +160,10 @@ final class RLSession {
         for family in TaskFamily.allCases {
             let problems = PolicyEvaluation.heldOutProblems(family, count: config.evalCount, seed: 7_777)
             let e = PolicyEvaluation.run(trainer.policy, tokenizer: baseTokenizer, problems: problems, samples: 1, temperature: 0,
-                                         seed: 7_777) { verdict(grader, $0, $1) }
+                                         seed: 7_777, isReflective: SelfReflection.isReflective) { verdict(grader, $0, $1) }
             try store.recordEvaluation(runID: run.id, EvaluationRecord(
                 step: step, benchmark: "synth:" + family.rawValue, problems: e.problems, samples: e.samples, correct: e.correct,
-                solved: e.solved, boxed: e.boxed, meanLength: e.meanLength, temperature: 0, majority: e.majority))
+                solved: e.solved, boxed: e.boxed, meanLength: e.meanLength, temperature: 0, majority: e.majority, reflective: e.reflective))
         }
     }
 

@@ -21,11 +21,12 @@ import Testing
                                  points: ids.map { ($0, TrajectoryPoint(epoch: step - 1, step: step, correct: step % 3, sampled: 8)) })
             try store.recordEvaluation(runID: run.id, EvaluationRecord(step: step, benchmark: "synth:add", problems: 10, samples: 2, correct: 7,
                                                                        solved: 5, boxed: 20, meanLength: 12.5, temperature: 1,
-                                                                       majority: step == 1 ? 4 : nil))
+                                                                       majority: step == 1 ? 4 : nil, reflective: step == 1 ? 5 : nil))
         }
         #expect(try store.evaluations(runID: run.id).first?.accuracy == 0.35)
         #expect(try store.evaluations(runID: run.id).first?.passRate == 0.5)
         #expect(try store.evaluations(runID: run.id).map(\.majority) == [4, nil, nil, nil])
+        #expect(try store.evaluations(runID: run.id).map(\.reflectionRate) == [0.25, nil, nil, nil])
         try store.rewindRun(runID: run.id, toStep: 2)
         #expect(try store.stepMetrics(runID: run.id).map(\.step) == [1, 2])
         #expect(try store.evaluations(runID: run.id).map(\.step) == [1, 2])
