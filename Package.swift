@@ -37,8 +37,8 @@ let package = Package(
         .target(name: "Grading"),
         .target(name: "Corpus", dependencies: ["JSON", "Parquet", "Store", "Grading", "CLibXML2", "CCrypto"]),
         .target(name: "Parquet", dependencies: ["JSON", "CSnappy", "CZstd", "CZlib"]),
-        .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus"]),
-        .target(name: "Reports", dependencies: ["Store", "Selection"]),
+        .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus", "Grading"]),
+        .target(name: "Reports", dependencies: ["Store", "Selection", "Grading"]),
         .target(name: "Engine", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
 
         // The command-line tool: thin commands over the libraries.

@@ -10,6 +10,8 @@ public enum HTMLReport {
         if !data.contamination.isEmpty { sections.append(contaminationSection(data)) }
         for selection in data.selections { sections.append(selectionSection(selection)) }
         if let runs = data.runs { sections.append(runsSection(runs)) }
+        if !data.evaluationRuns.isEmpty { sections.append(evaluationsSection(data)) }
+        if data.runs != nil || !data.evaluationRuns.isEmpty { sections.append(definitionsSection()) }
         sections.append(provenanceSection(data))
         return """
             <!DOCTYPE html>
@@ -99,11 +101,29 @@ public enum HTMLReport {
         html += table(["arm"] + runs.benchmarks.map(Escape.html) + ["average"], runs.formattedRows.map { row in
             [Escape.html(row.label)] + row.cells.map { $0.best ? "<b>\($0.text)</b>" : $0.text }
         }, numeric: Set(1...(runs.benchmarks.count + 1)))
-        html += "<h3>Training reward and test accuracy over steps</h3>"
+        html += "<h3>Training reward and test accuracy over steps</h3><p>Training reward is the accuracy on the arm's own examples; the vertical line marks where it saturated.</p>"
         for arm in runs.arms {
             html += "<figure><figcaption>\(Escape.html(arm.name)) (\(arm.runs.count) run(s))</figcaption>" + runs.chart(arm) + "</figure>"
         }
+        let metrics = RunComparison.stepMetrics.filter { runs.hasMetric($0.key) }
+        if !metrics.isEmpty {
+            html += "<h3>Training dynamics</h3><p>Per training step, mean over seeds, one line per arm.</p>"
+            for (key, label) in metrics { html += "<figure><figcaption>\(Escape.html(label))</figcaption>" + runs.metricChart(key, label: label) + "</figure>" }
+        }
         return html + "</section>"
+    }
+
+    private static func evaluationsSection(_ data: ReportData) -> String {
+        var html = "<section id=\"evaluations\"><h2>Evaluations</h2><p>Evaluation runs: checkpoints evaluated with <code>oneshot eval</code>, and generations made elsewhere re-graded by <code>oneshot eval import</code>.</p>"
+        for (run, evaluations) in data.evaluationRuns {
+            html += "<h3>\(Escape.html(run.name)) <span class=\"src\">engine \(Escape.html(run.engine))</span></h3>"
+            html += table(ReportData.evaluationHeader, ReportData.evaluationRows(evaluations).map { $0.map(Escape.html) }, numeric: Set(1...9))
+        }
+        return html + "</section>"
+    }
+
+    private static func definitionsSection() -> String {
+        "<section id=\"definitions\"><h2>Definitions</h2><dl>" + ReportData.definitions.map { "<dt>\(Escape.html($0.term))</dt><dd>\(Escape.html($0.meaning))</dd>" }.joined() + "</dl></section>"
     }
 
     private static func provenanceSection(_ data: ReportData) -> String {
@@ -127,6 +147,7 @@ public enum HTMLReport {
         svg{max-width:100%;height:auto}svg text{fill:var(--fg);font-size:11px}.axis,.tick{stroke:var(--fg)}.grid{stroke:var(--line)}.bar{fill:var(--bar)}
         .spark polyline{stroke:var(--accent);stroke-width:1.5}.series{stroke-width:2}.s0{stroke:var(--s0);fill:var(--s0)}.s1{stroke:var(--s1);fill:var(--s1)}.s2{stroke:var(--s2);fill:var(--s2)}
         .s3{stroke:var(--s3);fill:var(--s3)}.s4{stroke:var(--s4);fill:var(--s4)}.s5{stroke:var(--s5);fill:var(--s5)}polyline.series{fill:none}
+        dt{font-weight:600}dd{margin:0 0 6px 16px;color:var(--muted)}
         @media print{body{font-size:11px}section{break-inside:avoid-page}.scroll{overflow:visible}}
         @media (max-width:600px){body{font-size:14px}th,td{padding:4px}}
         """

@@ -50,12 +50,31 @@ public enum MarkdownReport {
             md += table(["arm"] + runs.benchmarks + ["average"], runs.formattedRows.map { row in
                 [row.label] + row.cells.map { $0.best ? "**\($0.text)**" : $0.text }
             })
-            md += "\nTraining reward and mean test accuracy over steps (the vertical line: training reward saturated):\n\n"
+            md += "\nTraining reward (accuracy on the arm's own examples) and test accuracy per benchmark over steps (the vertical line: training reward saturated):\n\n"
             for arm in runs.arms {
                 let chart = "runs-\(fileSafe(arm.name)).svg"
                 charts[chart] = runs.chart(arm)
                 md += "![\(Escape.markdownCell(arm.name))](\(chart))\n"
             }
+            let metrics = RunComparison.stepMetrics.filter { runs.hasMetric($0.key) }
+            if !metrics.isEmpty {
+                md += "\nTraining dynamics, per step, mean over seeds, one line per arm:\n\n"
+                for (key, label) in metrics {
+                    let chart = "dynamics-\(key).svg"
+                    charts[chart] = runs.metricChart(key, label: label)
+                    md += "![\(Escape.markdownCell(label))](\(chart))\n"
+                }
+            }
+        }
+        if !data.evaluationRuns.isEmpty {
+            md += "\n## Evaluations\n\nCheckpoints evaluated with `oneshot eval`, and generations made elsewhere re-graded by `oneshot eval import`.\n"
+            for (run, evaluations) in data.evaluationRuns {
+                md += "\n### \(Escape.markdownCell(run.name)) (engine \(Escape.markdownCell(run.engine)))\n\n"
+                md += table(ReportData.evaluationHeader, ReportData.evaluationRows(evaluations))
+            }
+        }
+        if data.runs != nil || !data.evaluationRuns.isEmpty {
+            md += "\n## Definitions\n\n" + ReportData.definitions.map { "- **\($0.term)**: \(Escape.markdownCell($0.meaning))\n" }.joined()
         }
         let provenance = data.provenanceRuns
         if !provenance.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import Grading
 import Selection
 import Store
 
@@ -35,15 +36,44 @@ public struct ReportData {
     public let selections: [Selection]
     /// The training runs compared, when there are any with evaluations.
     public let runs: RunComparison?
+    /// Evaluation runs (`oneshot eval --run`, `oneshot eval import`) with their evaluations.
+    public let evaluationRuns: [(run: RunRecord, evaluations: [EvaluationRecord])]
 
-    /// Every run a number of the report comes from: the probes, then the compared training runs.
-    public var provenanceRuns: [RunRecord] { selections.map(\.run) + (runs?.arms.flatMap(\.runs) ?? []) }
+    /// Every run a number of the report comes from: the probes, the compared training runs, the evaluations.
+    public var provenanceRuns: [RunRecord] { selections.map(\.run) + (runs?.arms.flatMap(\.runs) ?? []) + evaluationRuns.map(\.run) }
+
+    /// What each measure means, printed beside the numbers.
+    public static let definitions: [(term: String, meaning: String)] = [
+        ("accuracy (avg@k)", "correct responses over all responses, k per problem; greedy decoding gives k = 1"),
+        ("pass@k", "share of problems with at least one correct response among their k"),
+        ("maj@k", "share of problems whose most frequent extracted answer (ties: the first seen) is correct"),
+        ("boxed", "share of responses with a \\boxed{} answer; the training reward requires one"),
+        ("self-reflection", SelfReflection.definition),
+        ("saturation", "first step at which the training reward, averaged over 5 steps, reaches 0.95"),
+        ("length", "mean response length: tokens for the built-in engine, characters for imported generations"),
+    ]
+
+    /// The columns of an evaluation table.
+    public static let evaluationHeader = ["benchmark", "step", "problems", "k", "accuracy", "pass@k", "maj@k", "boxed", "self-reflection", "length"]
+
+    /// An evaluation run's table rows (plain text; the writers escape them).
+    public static func evaluationRows(_ evaluations: [EvaluationRecord]) -> [[String]] {
+        func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
+        return evaluations.map { e in
+            [e.benchmark, "\(e.step)", "\(e.problems)", "\(e.samples)", percent(e.accuracy), percent(e.passRate), percent(e.majorityRate),
+             percent(Double(e.boxed) / Double(max(1, e.problems * e.samples))), percent(e.reflectionRate), String(format: "%.0f", e.meanLength)]
+        }
+    }
 
     /// Reads the report's data from `store`: the `top` π of each probe run, the largest clusters, the
     /// strongest contamination matches per benchmark.
     public init(store: Store, top: Int = 16, now: Date = Date()) throws {
         storePath = store.db.path
         runs = try RunComparison(store: store)
+        evaluationRuns = try store.runs().filter { $0.purpose == .eval }.compactMap { run in
+            let evaluations = try store.evaluations(runID: run.id)
+            return evaluations.isEmpty ? nil : (run, evaluations)
+        }
         generatedAt = Store.timestamp(now)
         datasets = try store.stats()
         rejects = Array(try store.rejectedRows(datasetID: nil).prefix(20))

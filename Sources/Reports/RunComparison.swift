@@ -13,6 +13,10 @@ public struct RunComparison {
         /// Mean over seeds: training reward per step, mean test accuracy over benchmarks per evaluation step.
         public let reward: [(step: Int, value: Double)]
         public let test: [(step: Int, value: Double)]
+        /// Mean over seeds of each benchmark's accuracy per evaluation step.
+        public let testByBenchmark: [String: [(step: Int, value: Double)]]
+        /// Mean over seeds of each training-step metric of ``RunComparison/stepMetrics`` per step.
+        public let metrics: [String: [(step: Int, value: Double)]]
         /// The first step at which the 5-step mean training reward reaches 0.95, if it does.
         public let saturation: Int?
 
@@ -55,15 +59,29 @@ public struct RunComparison {
         return (0...benchmarks.count).map { c in table.indices.filter { table[$0].cells[c] != nil }.max { table[$0].cells[c]!.mean < table[$1].cells[c]!.mean } }
     }
 
-    /// An arm's training reward and mean test accuracy over steps, the saturation step drawn as a vertical
-    /// line: post-saturation generalisation is test accuracy still rising to its right.
+    /// An arm's training reward (accuracy on its chosen examples) and test accuracy per benchmark over steps,
+    /// the saturation step drawn as a vertical line: post-saturation generalisation is test accuracy still
+    /// rising to its right.
     public func chart(_ arm: Arm) -> String {
-        var series: [(name: String, points: [(Double, Double)])] = [
-            ("training reward", arm.reward.map { (Double($0.step), $0.value) }),
-            ("test accuracy (mean)", arm.test.map { (Double($0.step), $0.value) }),
-        ]
+        var series: [(name: String, points: [(Double, Double)])] = [("training reward", arm.reward.map { (Double($0.step), $0.value) })]
+        for benchmark in benchmarks { if let curve = arm.testByBenchmark[benchmark] { series.append((benchmark, curve.map { (Double($0.step), $0.value) })) } }
         if let s = arm.saturation { series.append(("saturated (step \(s))", [(Double(s), 0), (Double(s), 1)])) }
         return SVGChart.lines(series, title: arm.name, xLabel: "step", yLabel: "accuracy")
+    }
+
+    /// The training-step metrics the reports draw, with their labels: one chart each, one line per arm.
+    public static let stepMetrics: [(key: String, label: String)] = [
+        ("entropy", "entropy (nats per token)"), ("kl", "KL to the reference (low-var estimator)"),
+        ("response_length", "response length (tokens)"), ("reflection_rate", "self-reflection rate"),
+    ]
+
+    /// Whether any arm recorded `metric`.
+    public func hasMetric(_ metric: String) -> Bool { arms.contains { !($0.metrics[metric] ?? []).isEmpty } }
+
+    /// One training-step metric over steps, a line per arm.
+    public func metricChart(_ metric: String, label: String) -> String {
+        SVGChart.lines(arms.compactMap { arm in arm.metrics[metric].map { (arm.name, $0.map { (Double($0.step), $0.value) }) } },
+                       title: label, xLabel: "step", yLabel: label)
     }
 
     static func meanAndSpread(_ values: [Double]) -> (mean: Double, spread: Double)? {
@@ -88,12 +106,14 @@ public struct RunComparison {
         var benchmarks = Set<String>(), base: [String: Double] = [:], arms: [Arm] = []
         for (name, runs) in groups {
             var final: [String: [Double]] = [:]
-            var rewards: [Int: [Double]] = [:], tests: [Int: [Double]] = [:]
+            var rewards: [Int: [Double]] = [:], tests: [Int: [Double]] = [:], byBenchmark: [String: [Int: [Double]]] = [:]
+            var metricsByStep: [String: [Int: [Double]]] = [:]
             for run in runs {
                 let evaluations = try store.evaluations(runID: run.id)
                 guard let last = evaluations.map(\.step).max() else { continue }
                 for e in evaluations {
                     benchmarks.insert(e.benchmark)
+                    byBenchmark[e.benchmark, default: [:]][e.step, default: []].append(e.accuracy)
                     if e.step == 0 && base[e.benchmark] == nil { base[e.benchmark] = e.accuracy }
                     if e.step == last { final[e.benchmark, default: []].append(e.accuracy) }
                 }
@@ -102,7 +122,11 @@ public struct RunComparison {
                     tests[step, default: []].append(at.map(\.accuracy).reduce(0, +) / Double(at.count))
                 }
                 for (step, metrics) in try store.stepMetrics(runID: run.id) {
-                    if let reward = (try? JSONParser.parse(metrics))?["reward"]?.numberValue { rewards[step, default: []].append(reward) }
+                    let values = try? JSONParser.parse(metrics)
+                    if let reward = values?["reward"]?.numberValue { rewards[step, default: []].append(reward) }
+                    for (key, _) in RunComparison.stepMetrics {
+                        if let v = values?[key]?.numberValue { metricsByStep[key, default: [:]][step, default: []].append(v) }
+                    }
                 }
             }
             guard !final.isEmpty else { continue }
@@ -113,7 +137,8 @@ public struct RunComparison {
             let saturation = reward.indices.first { i in
                 i + 5 <= reward.count && reward[i..<(i + 5)].map(\.value).reduce(0, +) / 5 >= 0.95
             }.map { reward[$0 + 4].step }
-            arms.append(Arm(name: name, runs: runs, final: final, reward: reward, test: means(tests), saturation: saturation))
+            arms.append(Arm(name: name, runs: runs, final: final, reward: reward, test: means(tests), testByBenchmark: byBenchmark.mapValues(means),
+                            metrics: metricsByStep.mapValues(means), saturation: saturation))
         }
         guard !arms.isEmpty else { return nil }
         self.benchmarks = benchmarks.sorted()

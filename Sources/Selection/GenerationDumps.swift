@@ -1,0 +1,199 @@
+import Corpus
+import Foundation
+import Grading
+import JSON
+
+/// The formats of graded generations made elsewhere (vLLM, verl, Qwen2.5-Eval) that `oneshot eval import` reads.
+public enum GenerationFormat: String, CaseIterable, Sendable {
+    /// One JSON object per line with a gold answer (`gold`, `answer`, `gt`, `ground_truth` or `gts`) and the
+    /// responses (`responses` or `outputs`: a list of strings or of `{"text": ...}`; or one `response`,
+    /// `output`, `completion` or `generated_text`). Lines with the same `problem` (or `question`, `prompt`,
+    /// `input`), gold, step and benchmark are one problem's samples.
+    case jsonl
+    /// verl's validation dumps (`trainer.validation_data_dir`): `{step}.jsonl` files, or one of them, with
+    /// `input`, `output`, `gts`, `step`, one line per response; a line's benchmark is its `data_source` or
+    /// `ex_source` when the reward added one.
+    case verlValidation = "verl-validation"
+    /// Qwen2.5-Eval's output files: `question`, `gt` (its parsed gold) and `code` (the k samples).
+    case qwenEval = "qwen-eval"
+}
+
+/// One problem's responses as a generation file gives them.
+public struct GeneratedProblem: Equatable, Sendable {
+    public var benchmark: String?
+    public var step: Int?
+    public var gold: String
+    public var responses: [String]
+}
+
+/// A line a generation file could not give: where, why, and its text (for the quarantine file).
+public struct RejectedGeneration: Equatable, Sendable {
+    public let path: String
+    public let line: Int
+    public let reason: String
+    public let raw: String
+}
+
+/// What reading generation files gave: the problems in file order, the rejected lines, and each file's sha256.
+public struct GenerationRead: Sendable {
+    public var problems: [GeneratedProblem] = []
+    public var rejected: [RejectedGeneration] = []
+    public var files: [(path: String, sha256: String)] = []
+}
+
+/// Reads generation files; a line that cannot be read is rejected with its file, line and field, the rest kept.
+public struct GenerationReader: Sendable {
+    public var format: GenerationFormat
+    /// Overrides the field the gold answer is read from.
+    public var goldField: String?
+
+    public init(format: GenerationFormat, goldField: String? = nil) {
+        self.format = format
+        self.goldField = goldField
+    }
+
+    /// Reads `path`: a file, or for verl-validation also a folder of `{step}.jsonl` files.
+    public func read(_ path: String) throws -> GenerationRead {
+        var result = GenerationRead()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw TrajectoryError("\(path): no such file") }
+        let files: [(step: Int?, path: String)]
+        if isDirectory.boolValue {
+            guard format == .verlValidation else { throw TrajectoryError("\(path): a folder; only verl-validation reads a folder of {step}.jsonl files") }
+            files = try TrajectoryReader.stepFiles(in: path).map { ($0.0, $0.1) }
+        } else {
+            files = [(Int((path as NSString).lastPathComponent.replacingOccurrences(of: ".jsonl", with: "")), path)]
+        }
+        var index: [ProblemKey: Int] = [:]
+        for file in files {
+            let (sha, _) = try LineReader(path: file.path).forEachLine { line in
+                let raw = String(decoding: line.bytes, as: UTF8.self)
+                if raw.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { return }
+                func reject(_ reason: String) {
+                    result.rejected.append(RejectedGeneration(path: file.path, line: line.number, reason: reason, raw: raw))
+                }
+                if let length = line.tooLongLength { return reject("line of \(length) bytes is too long") }
+                let value: JSONValue
+                do { value = try JSONParser.parse(line.bytes) } catch let error as JSONParseError { return reject("invalid JSON at column \(error.offset + 1): \(error.message)") }
+                guard case .object = value else { return reject("expected a JSON object, got \(value.typeName)") }
+                do {
+                    let (key, sample) = try parse(value, fileStep: file.step)
+                    if let key, let i = index[key] {
+                        result.problems[i].responses += sample.responses
+                    } else {
+                        if let key { index[key] = result.problems.count }
+                        result.problems.append(sample)
+                    }
+                } catch {
+                    reject((error as? TrajectoryError)?.message ?? "\(error)")
+                }
+            }
+            result.files.append((file.path, sha))
+        }
+        return result
+    }
+
+    /// The problem a line belongs to (nil: a problem of its own) and what it gives.
+    private func parse(_ value: JSONValue, fileStep: Int?) throws -> (ProblemKey?, GeneratedProblem) {
+        let step = value["step"]?.numberValue.map { Int($0) } ?? fileStep
+        let benchmark = (value["benchmark"] ?? value["data_source"] ?? value["ex_source"])?.stringValue
+        switch format {
+        case .jsonl:
+            let gold = try text(value, goldField.map { [$0] } ?? ["gold", "answer", "gt", "ground_truth", "gts"], what: "gold answer")
+            let responses = try responseList(value, lists: ["responses", "outputs", "code"],
+                                             singles: ["response", "output", "completion", "generated_text"])
+            let problem = ["problem", "question", "prompt", "input"].lazy.compactMap { value[$0]?.stringValue }.first
+            return (problem.map { ProblemKey(problem: $0, gold: gold, step: step, benchmark: benchmark) },
+                    GeneratedProblem(benchmark: benchmark, step: step, gold: gold, responses: responses))
+        case .verlValidation:
+            let gold = try text(value, goldField.map { [$0] } ?? ["gts"], what: "gold answer")
+            let responses = try responseList(value, lists: [], singles: ["output"])
+            let input = try text(value, ["input"], what: "prompt")
+            return (ProblemKey(problem: input, gold: gold, step: step, benchmark: benchmark),
+                    GeneratedProblem(benchmark: benchmark, step: step, gold: gold, responses: responses))
+        case .qwenEval:
+            let gold = try text(value, goldField.map { [$0] } ?? ["gt"], what: "gold answer")
+            let responses = try responseList(value, lists: ["code", "responses"], singles: ["response"])
+            return (nil, GeneratedProblem(benchmark: benchmark, step: step, gold: gold, responses: responses))
+        }
+    }
+
+    /// The first of `fields` present, as text (numbers as written; a one-element list as its element).
+    private func text(_ value: JSONValue, _ fields: [String], what: String) throws -> String {
+        for field in fields {
+            guard let v = value[field], v != .null else { continue }
+            if let s = v.scalarText { return s }
+            if let list = v.arrayValue, list.count == 1, let s = list[0].scalarText { return s }
+            throw TrajectoryError("field '\(field)': the \(what) must be a string or a number, got \(v.typeName)")
+        }
+        throw TrajectoryError("field '\(fields[0])': missing (the \(what); looked for \(fields.joined(separator: ", ")))")
+    }
+
+    private func responseList(_ value: JSONValue, lists: [String], singles: [String]) throws -> [String] {
+        for field in lists {
+            guard let v = value[field] else { continue }
+            guard let items = v.arrayValue else { throw TrajectoryError("field '\(field)': expected a list of responses, got \(v.typeName)") }
+            return try items.enumerated().map { i, item in
+                if let s = item.stringValue { return s }
+                if let s = item["text"]?.stringValue { return s }
+                throw TrajectoryError("field '\(field)', item \(i + 1): expected a string or {\"text\": ...}, got \(item.typeName)")
+            }
+        }
+        for field in singles {
+            guard let v = value[field] else { continue }
+            guard let s = v.stringValue else { throw TrajectoryError("field '\(field)': expected the response as a string, got \(v.typeName)") }
+            return [s]
+        }
+        throw TrajectoryError("field '\((lists + singles)[0])': missing (the responses; looked for \((lists + singles).joined(separator: ", ")))")
+    }
+
+    private struct ProblemKey: Hashable {
+        let problem: String, gold: String, step: Int?, benchmark: String?
+    }
+}
+
+/// The graded counts of one benchmark at one step: what an evaluation record stores.
+public struct GenerationTally: Equatable, Sendable {
+    public var problems = 0
+    /// Responses per problem (k), which every problem must share (see ``uniformSamples(_:)``).
+    public var samples = 0
+    public var correct = 0
+    public var solved = 0
+    public var majority = 0
+    public var boxed = 0
+    public var reflective = 0
+    /// Mean response length in characters.
+    public var meanLength = 0.0
+
+    /// The number of responses every problem has, or nil when they differ.
+    public static func uniformSamples(_ problems: [GeneratedProblem]) -> Int? {
+        let counts = Set(problems.map(\.responses.count))
+        return counts.count == 1 ? counts.first : nil
+    }
+
+    /// Grades every response of `problems` (which must each have `samples` responses) with `grader`.
+    public static func grade(_ problems: [GeneratedProblem], grader: Grader) -> GenerationTally {
+        var tally = GenerationTally(problems: problems.count, samples: problems.first?.responses.count ?? 0)
+        var characters = 0, responses = 0
+        for problem in problems {
+            var votes: [(answer: String, count: Int, correct: Bool)] = []
+            var correct = 0
+            for response in problem.responses {
+                let verdict = grader.grade(gold: problem.gold, response: response)
+                if verdict.correct { correct += 1 }
+                if response.contains("\\boxed") { tally.boxed += 1 }
+                if SelfReflection.isReflective(response) { tally.reflective += 1 }
+                characters += response.count
+                responses += 1
+                if let answer = verdict.extracted {
+                    if let i = votes.firstIndex(where: { $0.answer == answer }) { votes[i].count += 1 } else { votes.append((answer, 1, verdict.correct)) }
+                }
+            }
+            tally.correct += correct
+            if correct > 0 { tally.solved += 1 }
+            if let most = votes.map(\.count).max(), votes.first(where: { $0.count == most })!.correct { tally.majority += 1 }
+        }
+        tally.meanLength = Double(characters) / Double(max(1, responses))
+        return tally
+    }
+}
