@@ -11,16 +11,23 @@ RELEASE_BIN  := .build-release/release/oneshot
 VENV         := .venv
 SHARED       ?= ../shared/datasets
 
-.PHONY: deps build release test demo bench base-model clean python-reference
+.PHONY: deps browser build release test demo paper-selection bench base-model clean python-reference
 
-## deps: install missing Debian -dev packages (a no-op when all are present)
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the Debian packages named in $(1) that are missing (a no-op when all are present).
+apt_install = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+## deps: install missing Debian -dev packages (a no-op when all are present)
+deps:
+	@$(call apt_install,$(APT_PACKAGES))
+
+## browser: headless Chromium, for the test that renders the HTML report in a real browser
+browser:
+	@$(call apt_install,chromium)
 
 ## build: debug build of the library and the `oneshot` tool
 build: deps
@@ -33,28 +40,24 @@ release: deps
 
 ## test: the whole test suite (what CI runs). Python (pyarrow, Hugging Face datasets) serves some tests as
 ## an independent reader of what oneshot writes; without PyPI those tests are skipped, with a message.
-test: deps build python-reference
+test: deps build browser python-reference
 	$(SWIFT) test
 
 python-reference:
 	@[ -f $(VENV)/.test-ready ] || { python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -r Tests/requirements.txt \
 	  && touch $(VENV)/.test-ready; } || echo "warning: no Python reference (PyPI unreachable?): the tests that read oneshot's Parquet with pyarrow and datasets will be skipped"
 
-## demo: import the bundled data, deduplicate, decontaminate, rank the paper's histories, build {π1, π13}, report
-demo: deps build
-	rm -rf $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine demo-out
-	mkdir -p demo-out
-	$(BIN) import datasets/one-shot-rlvr/dsr_sub.jsonl datasets/xml/matheducators-Posts.xml \
-	  datasets/xml/arqmath-2022-topics.xml --store $(DEMO_STORE)
-	$(BIN) dedup --store $(DEMO_STORE) --show 3
-	$(BIN) decontaminate --dataset dsr_sub --store $(DEMO_STORE)
-	$(BIN) trajectories import datasets/one-shot-rlvr/acc_step_500.json --format one-shot-rlvr \
-	  --dataset dsr_sub --run paper-probe --store $(DEMO_STORE)
-	$(BIN) rank --run paper-probe --top 13 --store $(DEMO_STORE)
-	$(BIN) select --run paper-probe --pi 1,13 --out demo-out/pi1_pi13_r128.jsonl --store $(DEMO_STORE)
-	$(BIN) stats --store $(DEMO_STORE)
-	$(BIN) report --store $(DEMO_STORE) --out reports/demo
-	@echo "store: $(DEMO_STORE); training file: demo-out/pi1_pi13_r128.jsonl; report: reports/demo/index.html"
+## demo: the default pipeline (generated tasks, built-in engine, shipped base policy): data -> dedup ->
+## decontaminate -> probe -> rank -> train (1-shot pi1, pi2, {pi1, pi2}, random, full pool) -> eval -> report.
+## Resumable: run it again and finished stages are skipped; `make clean` starts over.
+demo: deps
+	$(SWIFT) build $(RELEASE) --product oneshot
+	$(RELEASE_BIN) pipeline pipelines/demo.toml --store $(DEMO_STORE)
+
+## paper-selection: the paper's pi1 and {pi1, pi13} from its own accuracy histories, as verl Parquet files (seconds)
+paper-selection: deps
+	$(SWIFT) build $(RELEASE) --product oneshot
+	$(RELEASE_BIN) pipeline pipelines/paper-selection.toml --store paper.db
 
 ## bench: speed and memory against the Python peers, in the same run (figures go to BENCHMARKS.md)
 bench: deps release $(VENV)/.ready
@@ -70,4 +73,4 @@ base-model: release
 	$(RELEASE_BIN) engine pretrain --out models/base --steps 3000 --lr 2e-3 --seed 0 --save-every 500 --eval-count 200
 
 clean:
-	rm -rf .build .build-release $(VENV) $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine demo-out
+	rm -rf .build .build-release $(VENV) $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm demo.quarantine demo-out paper.db paper.db-wal paper.db-shm paper-out

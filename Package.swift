@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        // TOML for `oneshot pipeline` configs (toml++ underneath: line and column in syntax errors).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries, from Debian's -dev packages (`make deps` installs them).
@@ -45,6 +47,7 @@ let package = Package(
         .executableTarget(name: "oneshot", dependencies: [
             "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet", "Reports", "Engine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
         .executableTarget(name: "oneshot-bench", dependencies: ["Parquet", "JSON", "Grading", "Engine"]),

@@ -101,8 +101,13 @@ public struct PolicyEvaluation: Equatable, Sendable {
 
     /// Fresh problems of a task family for evaluation, seeded apart from training data.
     public static func heldOutProblems(_ family: TaskFamily, count: Int, seed: UInt64) -> [RLProblem] {
+        heldOutTasks(family, count: count, seed: seed).map { RLProblem(problem: $0.problem, gold: $0.answer) }
+    }
+
+    /// The tasks behind ``heldOutProblems(_:count:seed:)``, with their solutions; a smaller count gives a prefix.
+    public static func heldOutTasks(_ family: TaskFamily, count: Int, seed: UInt64) -> [SynthTask] {
         let index = UInt64(TaskFamily.allCases.firstIndex(of: family) ?? 0)
         var generator = TaskGenerator(seed: seed &+ 1_000_003 &* (index + 1))
-        return generator.tasks(family, count: count).map { RLProblem(problem: $0.problem, gold: $0.answer) }
+        return generator.tasks(family, count: count)
     }
 }

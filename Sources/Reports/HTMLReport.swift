@@ -115,10 +115,11 @@ public enum HTMLReport {
 
     private static func evaluationsSection(_ data: ReportData) -> String {
         var html = "<section id=\"evaluations\"><h2>Evaluations</h2><p>Evaluation runs: checkpoints evaluated with <code>oneshot eval</code>, and generations made elsewhere re-graded by <code>oneshot eval import</code>.</p>"
-        for (run, evaluations) in data.evaluationRuns {
-            html += "<h3>\(Escape.html(run.name)) <span class=\"src\">engine \(Escape.html(run.engine))</span></h3>"
-            html += table(ReportData.evaluationHeader, ReportData.evaluationRows(evaluations).map { $0.map(Escape.html) }, numeric: Set(1...9))
-        }
+        let accuracy = data.evaluationTable, measures = data.evaluationMeasures
+        html += "<h3>Accuracy (avg@k) per benchmark</h3>"
+        html += table(accuracy.header, accuracy.rows.map { $0.map(Escape.html) }, numeric: Set(1..<accuracy.header.count))
+        html += "<h3>All measures, mean over benchmarks</h3>"
+        html += table(measures.header, measures.rows.map { $0.map(Escape.html) }, numeric: Set(1..<measures.header.count))
         return html + "</section>"
     }
 
@@ -135,20 +136,16 @@ public enum HTMLReport {
         return html + "</section>"
     }
 
-    static let css = """
-        :root{--bg:#fff;--fg:#1d2330;--muted:#5b6475;--line:#d8dde6;--accent:#2f6fde;--bar:#5b8def;--s0:#2f6fde;--s1:#e0703a;--s2:#2aa876;--s3:#b04fc4;--s4:#c9a227;--s5:#777}
-        @media (prefers-color-scheme: dark){:root{--bg:#14171d;--fg:#e4e7ee;--muted:#9aa3b5;--line:#2e3440;--accent:#7aa7ff;--bar:#6f9bff}}
-        *{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+    static let css = SVGChart.css + """
+
+        body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}*{box-sizing:border-box}
         header,main{max-width:1100px;margin:0 auto;padding:0 16px}h1{margin:24px 0 4px}.meta{color:var(--muted);margin:0 0 16px;word-break:break-all}
         section{margin:28px 0;padding-top:8px;border-top:1px solid var(--line)}h2{margin:8px 0 12px}h3{margin:18px 0 8px;font-size:16px}
         .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:14px}th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
         th{color:var(--muted);font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.text{overflow-wrap:anywhere}
         .src{color:var(--muted);font-size:12px;display:block}code{font-size:12px;overflow-wrap:anywhere}figure{margin:8px 0;overflow-x:auto}
-        svg{max-width:100%;height:auto}svg text{fill:var(--fg);font-size:11px}.axis,.tick{stroke:var(--fg)}.grid{stroke:var(--line)}.bar{fill:var(--bar)}
-        .spark polyline{stroke:var(--accent);stroke-width:1.5}.series{stroke-width:2}.s0{stroke:var(--s0);fill:var(--s0)}.s1{stroke:var(--s1);fill:var(--s1)}.s2{stroke:var(--s2);fill:var(--s2)}
-        .s3{stroke:var(--s3);fill:var(--s3)}.s4{stroke:var(--s4);fill:var(--s4)}.s5{stroke:var(--s5);fill:var(--s5)}polyline.series{fill:none}
-        dt{font-weight:600}dd{margin:0 0 6px 16px;color:var(--muted)}
+        svg{max-width:100%;height:auto}dt{font-weight:600}dd{margin:0 0 6px 16px;color:var(--muted)}
         @media print{body{font-size:11px}section{break-inside:avoid-page}.scroll{overflow:visible}}
-        @media (max-width:600px){body{font-size:14px}th,td{padding:4px}}
+        @media (max-width:600px){body{font-size:14px}th,td{padding:4px}td .text{display:block;min-width:15em}}
         """
 }

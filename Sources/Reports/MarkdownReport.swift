@@ -68,10 +68,9 @@ public enum MarkdownReport {
         }
         if !data.evaluationRuns.isEmpty {
             md += "\n## Evaluations\n\nCheckpoints evaluated with `oneshot eval`, and generations made elsewhere re-graded by `oneshot eval import`.\n"
-            for (run, evaluations) in data.evaluationRuns {
-                md += "\n### \(Escape.markdownCell(run.name)) (engine \(Escape.markdownCell(run.engine)))\n\n"
-                md += table(ReportData.evaluationHeader, ReportData.evaluationRows(evaluations))
-            }
+            let accuracy = data.evaluationTable, measures = data.evaluationMeasures
+            md += "\nAccuracy (avg@k) per benchmark:\n\n" + table(accuracy.header, accuracy.rows)
+            md += "\nAll measures, mean over benchmarks:\n\n" + table(measures.header, measures.rows)
         }
         if data.runs != nil || !data.evaluationRuns.isEmpty {
             md += "\n## Definitions\n\n" + ReportData.definitions.map { "- **\($0.term)**: \(Escape.markdownCell($0.meaning))\n" }.joined()
@@ -83,7 +82,7 @@ public enum MarkdownReport {
                 [r.name, r.engine, r.purpose.rawValue, r.seed.map(String.init) ?? "-", r.config, r.inputs, r.toolVersion, r.startedAt]
             })
         }
-        return (md, charts)
+        return (md, charts.mapValues(SVGChart.standalone))
     }
 
     private static func table(_ header: [String], _ rows: [[String]]) -> String {

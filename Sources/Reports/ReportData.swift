@@ -53,17 +53,32 @@ public struct ReportData {
         ("length", "mean response length: tokens for the built-in engine, characters for imported generations"),
     ]
 
-    /// The columns of an evaluation table.
-    public static let evaluationHeader = ["benchmark", "step", "problems", "k", "accuracy", "pass@k", "maj@k", "boxed", "self-reflection", "length"]
-
-    /// An evaluation run's table rows (plain text; the writers escape them).
-    public static func evaluationRows(_ evaluations: [EvaluationRecord]) -> [[String]] {
-        func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
-        return evaluations.map { e in
-            [e.benchmark, "\(e.step)", "\(e.problems)", "\(e.samples)", percent(e.accuracy), percent(e.passRate), percent(e.majorityRate),
-             percent(Double(e.boxed) / Double(max(1, e.problems * e.samples))), percent(e.reflectionRate), String(format: "%.0f", e.meanLength)]
+    /// The evaluation runs side by side: accuracy (avg@k) per benchmark and their mean, one row per run at its last step.
+    public var evaluationTable: (header: [String], rows: [[String]]) {
+        let benchmarks = Array(Set(evaluationRuns.flatMap { $0.evaluations.map(\.benchmark) })).sorted()
+        let rows = evaluationRuns.map { run, evaluations -> [String] in
+            let last = evaluations.filter { $0.step == evaluations.map(\.step).max() }
+            let cells = benchmarks.map { b in last.first { $0.benchmark == b }.map { ReportData.percent($0.accuracy) } ?? "-" }
+            return [run.name, "\(last.first?.step ?? 0)", "\(last.first?.samples ?? 0)"] + cells + [ReportData.percent(ReportData.mean(last.map(\.accuracy)))]
         }
+        return (["run", "step", "k"] + benchmarks + ["average"], rows)
     }
+
+    /// The evaluation runs' other measures, averaged over their benchmarks at the last step.
+    public var evaluationMeasures: (header: [String], rows: [[String]]) {
+        let rows = evaluationRuns.map { run, evaluations -> [String] in
+            let last = evaluations.filter { $0.step == evaluations.map(\.step).max() }
+            let k = last.first?.samples ?? 0
+            return [run.name, "\(k)", ReportData.percent(ReportData.mean(last.map(\.accuracy))), ReportData.percent(ReportData.mean(last.map(\.passRate))),
+                    ReportData.percent(ReportData.mean(last.compactMap(\.majorityRate))),
+                    ReportData.percent(ReportData.mean(last.map { Double($0.boxed) / Double(max(1, $0.problems * $0.samples)) })),
+                    ReportData.percent(ReportData.mean(last.compactMap(\.reflectionRate))), String(format: "%.0f", ReportData.mean(last.map(\.meanLength)))]
+        }
+        return (["run", "k", "accuracy", "pass@k", "maj@k", "boxed", "self-reflection", "length"], rows)
+    }
+
+    static func percent(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
+    static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
 
     /// Reads the report's data from `store`: the `top` π of each probe run, the largest clusters, the
     /// strongest contamination matches per benchmark.

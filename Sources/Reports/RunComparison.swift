@@ -65,8 +65,8 @@ public struct RunComparison {
     public func chart(_ arm: Arm) -> String {
         var series: [(name: String, points: [(Double, Double)])] = [("training reward", arm.reward.map { (Double($0.step), $0.value) })]
         for benchmark in benchmarks { if let curve = arm.testByBenchmark[benchmark] { series.append((benchmark, curve.map { (Double($0.step), $0.value) })) } }
-        if let s = arm.saturation { series.append(("saturated (step \(s))", [(Double(s), 0), (Double(s), 1)])) }
-        return SVGChart.lines(series, title: arm.name, xLabel: "step", yLabel: "accuracy")
+        return SVGChart.lines(series, title: arm.name, xLabel: "step", yLabel: "accuracy",
+                              marker: arm.saturation.map { (Double($0), "saturated (step \($0))") })
     }
 
     /// The training-step metrics the reports draw, with their labels: one chart each, one line per arm.

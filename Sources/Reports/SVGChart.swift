@@ -23,23 +23,53 @@ public enum SVGChart {
         return frame.svg(title: title, xLabel: xLabel, yLabel: "examples", xRange: (lo, hi), yRange: (0, Double(top)), body: body)
     }
 
-    /// Lines over a shared x axis: one series per name.
+    /// The charts' style: theme colours (light, and dark when the viewer prefers it) and the classes charts use.
+    /// The HTML report includes it; ``standalone(_:)`` puts it inside a chart written as its own file.
+    public static let css = """
+        :root{--bg:#fff;--fg:#1d2330;--muted:#5b6475;--line:#d8dde6;--accent:#2f6fde;--bar:#5b8def;--s0:#2f6fde;--s1:#e0703a;--s2:#2aa876;--s3:#b04fc4;--s4:#c9a227;--s5:#777;--s6:#17a2b8;--s7:#8c564b;--s8:#e377c2;--s9:#9aa11f}
+        @media (prefers-color-scheme: dark){:root{--bg:#14171d;--fg:#e4e7ee;--muted:#9aa3b5;--line:#2e3440;--accent:#7aa7ff;--bar:#6f9bff}}
+        svg text{fill:var(--fg);font:11px system-ui,-apple-system,"Segoe UI",sans-serif}.axis,.tick{stroke:var(--fg)}.grid{stroke:var(--line)}.bar{fill:var(--bar)}
+        .spark polyline{stroke:var(--accent);stroke-width:1.5}.series{stroke-width:2}.s0{stroke:var(--s0);fill:var(--s0)}.s1{stroke:var(--s1);fill:var(--s1)}.s2{stroke:var(--s2);fill:var(--s2)}
+        .s3{stroke:var(--s3);fill:var(--s3)}.s4{stroke:var(--s4);fill:var(--s4)}.s5{stroke:var(--s5);fill:var(--s5)}.s6{stroke:var(--s6);fill:var(--s6)}
+        .s7{stroke:var(--s7);fill:var(--s7)}.s8{stroke:var(--s8);fill:var(--s8)}.s9{stroke:var(--s9);fill:var(--s9)}polyline.series{fill:none}
+        .marker{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:5 4}
+        """
+
+    /// A chart as a file of its own (the Markdown report's charts): its style inside it, on the theme's background.
+    public static func standalone(_ svg: String) -> String {
+        guard let end = svg.firstIndex(of: ">") else { return svg }
+        let after = svg.index(after: end)
+        return String(svg[..<after]) + "<style>" + css + "svg{background:var(--bg)}</style>" + String(svg[after...])
+    }
+
+    /// Distinct series colours (CSS classes s0...); more series than this reuse them.
+    static let palette = 10
+
+    /// Lines over a shared x axis: one series per name, the legend above the plot (three per row), and an
+    /// optional dashed vertical marker (for example the step where training saturated).
     public static func lines(_ series: [(name: String, points: [(Double, Double)])], width: Int = 560, height: Int = 240,
-                             title: String, xLabel: String, yLabel: String) -> String {
+                             title: String, xLabel: String, yLabel: String, marker: (x: Double, label: String)? = nil) -> String {
         let all = series.flatMap(\.points)
         guard let x0 = all.map(\.0).min(), let x1 = all.map(\.0).max(), let y0 = all.map(\.1).min(), let y1 = all.map(\.1).max() else {
             return empty(title, width, height)
         }
-        let frame = Frame(width: width, height: height)
+        let entries = series.count + (marker == nil ? 0 : 1), legendRows = (entries + 2) / 3
+        let frame = Frame(width: width, height: height + 14 * max(0, legendRows - 1), topMargin: 16 + 14 * Double(legendRows))
         let yLo = min(0, y0), yHi = y1 > yLo ? y1 : yLo + 1
         var body = ""
         for (k, s) in series.enumerated() {
             let path = s.points.map { "\(f(frame.x($0.0, x0, x1))),\(f(frame.y($0.1, yLo, yHi)))" }.joined(separator: " ")
-            body += "<polyline class=\"series s\(k % 6)\" fill=\"none\" points=\"\(path)\"/>"
+            body += "<polyline class=\"series s\(k % palette)\" fill=\"none\" points=\"\(path)\"/>"
         }
-        let legend = series.enumerated().map { k, s in
-            "<g transform=\"translate(\(frame.left + 8 + Double(k % 3) * 170),\(12 + Double(k / 3) * 14))\"><rect class=\"swatch s\(k % 6)\" width=\"10\" height=\"10\" y=\"-9\"/><text x=\"14\">\(Escape.html(Escape.shortened(s.name, 24)))</text></g>"
-        }.joined()
+        func legendEntry(_ k: Int, _ swatch: String, _ name: String) -> String {
+            "<g transform=\"translate(\(frame.left + 8 + Double(k % 3) * 170),\(12 + Double(k / 3) * 14))\">\(swatch)<text x=\"14\">\(Escape.html(Escape.shortened(name, 24)))</text></g>"
+        }
+        var legend = series.enumerated().map { k, s in legendEntry(k, "<rect class=\"swatch s\(k % palette)\" width=\"10\" height=\"10\" y=\"-9\"/>", s.name) }.joined()
+        if let marker {
+            let x = f(frame.x(marker.x, x0, x1))
+            body += "<line class=\"marker\" x1=\"\(x)\" y1=\"\(f(frame.topMargin))\" x2=\"\(x)\" y2=\"\(f(frame.bottom))\"/>"
+            legend += legendEntry(series.count, "<line class=\"marker\" x1=\"0\" y1=\"-4\" x2=\"10\" y2=\"-4\"/>", marker.label)
+        }
         return frame.svg(title: title, xLabel: xLabel, yLabel: yLabel, xRange: (x0, x1), yRange: (yLo, yHi), body: body + legend)
     }
 
@@ -61,7 +91,8 @@ public enum SVGChart {
     /// The plotting area and its axes.
     struct Frame {
         let width: Int, height: Int
-        let left = 52.0, right = 12.0, topMargin = 28.0, bottomMargin = 40.0
+        var topMargin = 28.0
+        let left = 52.0, right = 12.0, bottomMargin = 40.0
         var bottom: Double { Double(height) - bottomMargin }
         var plotWidth: Double { Double(width) - left - right }
         var plotHeight: Double { Double(height) - topMargin - bottomMargin }

@@ -27,13 +27,17 @@ struct Synth: ParsableCommand {
     @Option(help: "The JSONL file to write.")
     var out: String
 
+    @Flag(help: "Write the evaluation problems of the family instead (what train and eval measure with the same --seed, 7777 by default there), e.g. to decontaminate against them.")
+    var heldOut = false
+
     func validate() throws {
         guard n > 0 else { throw ValidationError("--n must be positive") }
     }
 
     mutating func run() throws {
         var generator = TaskGenerator(seed: seed)
-        let lines = generator.tasks(family, count: n).map { t in
+        let tasks = heldOut ? PolicyEvaluation.heldOutTasks(family, count: n, seed: seed) : generator.tasks(family, count: n)
+        let lines = tasks.map { t in
             JSONValue.object(JSONObject(["problem": .string(t.problem), "solution": .string(t.solution), "answer": .string(t.answer),
                                          "family": .string(t.family.rawValue)])).serialized
         }
@@ -42,6 +46,6 @@ struct Synth: ParsableCommand {
         } catch {
             throw ValidationError("cannot write \(out): \(error.localizedDescription)")
         }
-        print("\(out): \(n) \(family.rawValue) problems (seed \(seed))")
+        print("\(out): \(n) \(family.rawValue) \(heldOut ? "evaluation " : "")problems (seed \(seed))")
     }
 }
