@@ -42,10 +42,13 @@ let package = Package(
         .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus", "Grading"]),
         .target(name: "Reports", dependencies: ["Store", "Selection", "Grading"]),
         .target(name: "Engine", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        // verl for real LLMs: presets, run folders, the reward module, reading runs back. Apart from Engine,
+        // which is numerics only: this side is files, processes and HTTP.
+        .target(name: "Verl", dependencies: ["JSON", "Parquet", "Corpus", "Store", "Selection", "Grading"]),
 
         // The command-line tool: thin commands over the libraries.
         .executableTarget(name: "oneshot", dependencies: [
-            "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet", "Reports", "Engine",
+            "JSON", "Store", "Corpus", "Grading", "Selection", "Parquet", "Reports", "Engine", "Verl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Grading"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Corpus", "Selection"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "VerlTests", dependencies: ["Verl", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON", "Store"]),
     ]
 )

@@ -66,7 +66,12 @@ public struct GenerationReader: Sendable {
         }
         var index: [ProblemKey: Int] = [:]
         for file in files {
+            // A last line without its newline is still being written: left for the next read.
+            let pending = GenerationReader.hasIncompleteLastLine(file.path)
+            var lastLine = 0
+            _ = try LineReader(path: file.path, hashing: false).forEachLine { lastLine = $0.number }
             let (sha, _) = try LineReader(path: file.path).forEachLine { line in
+                if pending && line.number == lastLine { return }
                 let raw = String(decoding: line.bytes, as: UTF8.self)
                 if raw.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { return }
                 func reject(_ reason: String) {
@@ -91,6 +96,14 @@ public struct GenerationReader: Sendable {
             result.files.append((file.path, sha))
         }
         return result
+    }
+
+    static func hasIncompleteLastLine(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd(), size > 0 else { return false }
+        try? handle.seek(toOffset: size - 1)
+        return (try? handle.read(upToCount: 1))?.first != 0x0A
     }
 
     /// The problem a line belongs to (nil: a problem of its own) and what it gives.

@@ -126,7 +126,7 @@ public enum TrajectoryReader {
     }
 
     /// The `{step}.jsonl` files of a folder, by step.
-    static func stepFiles(in directory: String) throws -> [(Int, String)] {
+    public static func stepFiles(in directory: String) throws -> [(Int, String)] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw TrajectoryError("\(directory): not a folder (verl-rollouts reads the folder given as trainer.rollout_data_dir)")

@@ -118,3 +118,26 @@ extension Store {
         try db.execute("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?", [.text(status.rawValue), .text(Store.timestamp()), .integer(runID)])
     }
 }
+
+// A run read back from files that grow (verl's dumps and logs): everything read so far replaces what the
+// store held, so reading again adds nothing twice.
+extension Store {
+    /// Replaces the run's step metrics and accuracy points with these, in one transaction.
+    public func replaceRunRecords(runID: Int64, steps: [(step: Int, metrics: String)], points: [(exampleID: Int64, point: TrajectoryPoint)]) throws {
+        try db.transaction {
+            try db.execute("DELETE FROM run_steps WHERE run_id = ?", [.integer(runID)])
+            try db.execute("DELETE FROM trajectories WHERE run_id = ?", [.integer(runID)])
+            let step = try db.prepare("INSERT INTO run_steps (run_id, step, metrics) VALUES (?, ?, ?)")
+            for s in steps { try step.run([.integer(runID), .int(s.step), .text(s.metrics)]) }
+            let insert = try db.prepare("INSERT INTO trajectories (run_id, example_id, epoch, step, correct, sampled) VALUES (?, ?, ?, ?, ?, ?)")
+            for (example, p) in points {
+                try insert.run([.integer(runID), .integer(example), .int(p.epoch), .int(p.step), .int(p.correct), .int(p.sampled)])
+            }
+        }
+    }
+
+    /// The example ids of a run, in their order.
+    public func runExamples(runID: Int64) throws -> [Int64] {
+        try db.rows("SELECT example_id FROM run_examples WHERE run_id = ? ORDER BY position", [.integer(runID)]).compactMap { $0["example_id"].int.map(Int64.init) }
+    }
+}

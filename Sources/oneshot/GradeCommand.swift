@@ -11,7 +11,9 @@ struct Grade: ParsableCommand {
             One pair: --gold G --prediction P prints true or false. A file: one JSON object per line with the \
             gold and the model's response; prints one verdict per line (with --json, exactly one JSON object \
             per input line, in input order, with `correct` and `extracted`; the summary then goes to stderr). \
-            --require-box gives 0 to a response without \\boxed{} (the paper's training reward).
+            --require-box gives 0 to a response without \\boxed{} (the paper's training reward). --serve keeps \
+            running for another program (verl's reward module): each stdin line {"gold": G, "response": R} gets \
+            one stdout line {"correct": true|false, "pred": ANSWER|null} at once, or {"error": ...} for a bad line.
             """)
 
     @Argument(help: "A JSONL file of pairs (omit with --gold/--prediction).")
@@ -38,7 +40,14 @@ struct Grade: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Grade JSON lines from stdin one by one until stdin closes (a worker for another program).")
+    var serve = false
+
     func validate() throws {
+        if serve {
+            guard file == nil && gold == nil && prediction == nil else { throw ValidationError("--serve reads stdin: give no FILE, --gold or --prediction") }
+            return
+        }
         if file == nil && (gold == nil || prediction == nil) { throw ValidationError("give a FILE, or both --gold and --prediction") }
         if file != nil && (gold != nil || prediction != nil) { throw ValidationError("give a FILE or --gold/--prediction, not both") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -46,6 +55,7 @@ struct Grade: ParsableCommand {
 
     mutating func run() throws {
         let grader = Grader(requireBox: requireBox)
+        if serve { return Grade.serve(grader) }
         if let gold, let prediction {
             let verdict = grader.grade(gold: gold, response: prediction)
             if json {
@@ -105,6 +115,23 @@ struct Grade: ParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
         let summary = "\(file): \(correct) of \(graded) correct (\(graded == 0 ? 0 : Int((Double(correct) / Double(graded) * 100).rounded()))%)\(failed > 0 ? ", \(failed) unreadable line(s)" : "")"
         if json { printError(summary) } else { print(summary) }
+    }
+}
+
+extension Grade {
+    /// The worker loop of `--serve`: one verdict line per request line, written at once.
+    static func serve(_ grader: Grader) {
+        while let line = readLine(strippingNewline: true) {
+            let reply: JSONValue
+            if let request = (try? JSONParser.parse(line))?.objectValue, let gold = request["gold"]?.scalarText,
+               let response = request["response"]?.stringValue {
+                let verdict = grader.grade(gold: gold, response: response)
+                reply = .object(JSONObject(["correct": .bool(verdict.correct), "pred": verdict.extracted.map(JSONValue.string) ?? .null]))
+            } else {
+                reply = .object(JSONObject(["error": .string("expected {\"gold\": string or number, \"response\": string}")]))
+            }
+            FileHandle.standardOutput.write(Data((reply.serialized + "\n").utf8))
+        }
     }
 }
 

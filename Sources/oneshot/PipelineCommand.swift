@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JSON
 import Store
+import Verl
 
 /// `oneshot pipeline`: every stage of the 1-shot RLVR workflow in order, resumable, from one TOML config.
 struct Pipeline: ParsableCommand {
@@ -41,7 +42,7 @@ struct Pipeline: ParsableCommand {
         if dryRun {
             for stage in stages {
                 print("# \(stage.name)")
-                for command in plan.commands(stage.name) { print(shellCommand(["oneshot"] + command)) }
+                for command in plan.commands(stage.name) { print(Shell.command(["oneshot"] + command)) }
             }
             return
         }
@@ -78,7 +79,7 @@ struct Pipeline: ParsableCommand {
                 let commands = plan.commands(stage.name)
                 try StageLog.capture(to: log) {
                     for (k, command) in commands.enumerated() where !(try plan.alreadyDone(command, store: store)) {
-                        print("$ " + shellCommand(["oneshot"] + command))
+                        print("$ " + Shell.command(["oneshot"] + command))
                         // On a terminal, which command of the stage is running (its own progress line follows).
                         if stderrIsTerminal && commands.count > 1 { printError("\(label) \(k + 1)/\(commands.count): \(command.prefix(3).joined(separator: " "))") }
                         var parsed = try Oneshot.parseAsRoot(command)
@@ -102,12 +103,4 @@ struct Pipeline: ParsableCommand {
             print(String(format: "pipeline '%@' done in %.0f s; report: %@/index.html", config.name, Date().timeIntervalSince(started), config.report))
         }
     }
-}
-
-/// A command line as a POSIX shell reads it: every argument single-quoted unless it is plainly safe.
-func shellCommand(_ arguments: [String]) -> String {
-    arguments.map { argument in
-        let safe = !argument.isEmpty && argument.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0)) }
-        return safe ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }.joined(separator: " ")
 }

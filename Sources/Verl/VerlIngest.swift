@@ -1,0 +1,153 @@
+import Foundation
+import Grading
+import JSON
+import Selection
+import Store
+
+/// Reads a verl run folder (written by `oneshot launch`) back into the store: rollout dumps -> each example's
+/// accuracy per step (the trajectories `rank` reads), the file logger (or the console log) -> metrics per
+/// step, validation dumps -> evaluations per step and benchmark. Everything read replaces what the store held
+/// for the run, so ingesting again adds nothing twice, and a file still being written is read up to its last
+/// complete line.
+public struct VerlIngest {
+    public struct Summary: Sendable {
+        public var steps = 0
+        public var lastStep = 0
+        public var points = 0
+        public var unknownExamples: Set<String> = []
+        public var evaluations = 0
+        public var rejectedValidationLines = 0
+        public var metricsSource = "none"
+        public var finished = false
+    }
+
+    public let store: Store
+    public let directory: String
+
+    public init(store: Store, directory: String) {
+        self.store = store
+        self.directory = directory
+    }
+
+    /// The manifest `oneshot launch` wrote.
+    public func manifest() throws -> JSONObject {
+        let path = directory + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw VerlReadError("\(path): no manifest (is \(directory) a run folder written by `oneshot launch`?)")
+        }
+        guard let object = (try? JSONParser.parse(String(decoding: data, as: UTF8.self)))?.objectValue else {
+            throw VerlReadError("\(path): not a JSON object")
+        }
+        return object
+    }
+
+    public func run() throws -> Summary {
+        let manifest = try manifest()
+        guard let name = manifest["run"]?.stringValue else { throw VerlReadError("\(directory)/manifest.json: field 'run' missing") }
+        let run = try store.requireRun(named: name)
+        var summary = Summary()
+
+        // Accuracy per example per step, keyed in the dumps by the row's extra_info.index.
+        var exampleByIndex: [String: Int64] = [:]
+        for id in try store.runExamples(runID: run.id) {
+            if let e = try store.example(id: id) { exampleByIndex[e.sourceIndex ?? String(id)] = id }
+        }
+        var points: [(exampleID: Int64, point: TrajectoryPoint)] = []
+        for history in try histories() {
+            guard let id = exampleByIndex[history.sourceIndex] else { summary.unknownExamples.insert(history.sourceIndex); continue }
+            points += history.points.map { (id, $0) }
+        }
+        summary.points = points.count
+
+        // Metrics per step.
+        let logs = directory + "/logs"
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? [])
+            .filter { $0.hasPrefix("metrics") && $0.hasSuffix(".jsonl") }.sorted().map { logs + "/" + $0 }
+        var raw: [Int: [String: Double]] = [:]
+        if !files.isEmpty {
+            raw = try VerlMetrics.readFileLogs(files)
+            summary.metricsSource = "file logger"
+        } else if FileManager.default.fileExists(atPath: logs + "/console.log") {
+            raw = try VerlMetrics.readConsole(logs + "/console.log")
+            summary.metricsSource = "console log"
+        }
+        let steps = raw.keys.sorted().filter { $0 > 0 }.map { step in (step, JSONValue.object(VerlMetrics.canonical(raw[step]!)).serialized) }
+        try store.replaceRunRecords(runID: run.id, steps: steps, points: points)
+        summary.steps = steps.count
+        summary.lastStep = max(raw.keys.max() ?? 0, points.compactMap(\.point.step).max() ?? 0)
+
+        // Evaluations: the validation dumps, else the validation means of the metrics.
+        let validation = directory + "/validation"
+        if let files = try? TrajectoryReader.stepFiles(in: validation), !files.isEmpty {
+            let read = try GenerationReader(format: .verlValidation).read(validation)
+            summary.rejectedValidationLines = read.rejected.count
+            var groups: [String: [GeneratedProblem]] = [:]
+            for p in read.problems { groups["\(p.step ?? 0)\u{0}\(p.benchmark ?? "validation")", default: []].append(p) }
+            for (key, problems) in groups {
+                let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+                guard let k = GenerationTally.uniformSamples(problems) else { continue }
+                let t = GenerationTally.grade(problems, grader: Grader(requireBox: true))
+                try store.recordEvaluation(runID: run.id, EvaluationRecord(
+                    step: Int(parts[0]) ?? 0, benchmark: parts[1], problems: t.problems, samples: k, correct: t.correct, solved: t.solved,
+                    boxed: t.boxed, meanLength: t.meanLength, temperature: 0, majority: t.majority, reflective: t.reflective))
+                summary.evaluations += 1
+            }
+        } else {
+            let sizes = validationSizes(manifest)
+            for step in raw.keys.sorted() {
+                for (source, k, mean) in VerlMetrics.validationMeans(raw[step]!) {
+                    guard let problems = sizes[source] else { continue }
+                    let correct = Int((mean * Double(problems * k)).rounded())
+                    try store.recordEvaluation(runID: run.id, EvaluationRecord(step: step, benchmark: source, problems: problems, samples: k,
+                                                                               correct: correct, solved: correct, boxed: 0, meanLength: 0, temperature: 0))
+                    summary.evaluations += 1
+                }
+            }
+        }
+        if let total = totalSteps(manifest), summary.lastStep >= total {
+            try store.finishRun(runID: run.id, status: .done)
+            summary.finished = true
+        }
+        return summary
+    }
+
+    /// The rollout dumps' histories, else a fork run's latest acc_step_N_*.json under checkpoints/.
+    func histories() throws -> [SourceHistory] {
+        let rollouts = directory + "/rollouts"
+        if let files = try? TrajectoryReader.stepFiles(in: rollouts), !files.isEmpty {
+            do { return try TrajectoryReader.read(rollouts, format: .verlRollouts) } catch let e as TrajectoryError { throw VerlReadError(e.message) }
+        }
+        let enumerator = FileManager.default.enumerator(atPath: directory + "/checkpoints")
+        var latest: (step: Int, path: String)?
+        while let path = enumerator?.nextObject() as? String {
+            let name = (path as NSString).lastPathComponent
+            guard name.hasPrefix("acc_step_"), !name.hasPrefix("acc_step_with"), name.hasSuffix(".json"),
+                  let step = Int(name.dropFirst(9).prefix { $0.isNumber }) else { continue }
+            if step > (latest?.step ?? -1) { latest = (step, directory + "/checkpoints/" + path) }
+        }
+        guard let latest else { return [] }
+        do { return try TrajectoryReader.read(latest.path, format: .oneShotRLVR) } catch let e as TrajectoryError { throw VerlReadError(e.message) }
+    }
+
+    /// Rows per data source in the run's validation file (counted from the manifest's record of it).
+    func validationSizes(_ manifest: JSONObject) -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for entry in manifest["validation_sizes"]?.objectValue.map({ zip($0.keys, $0.values).map { ($0, $1) } }) ?? [] {
+            if let n = entry.1.numberValue { sizes[entry.0] = Int(n) }
+        }
+        return sizes
+    }
+
+    /// The run's length: trainer.total_training_steps, else total_epochs × batches per epoch.
+    func totalSteps(_ manifest: JSONObject) -> Int? {
+        var values: [String: String] = [:]
+        for o in manifest["overrides"]?.arrayValue ?? [] {
+            guard let text = o.stringValue, let eq = text.firstIndex(of: "=") else { continue }
+            values[String(text[..<eq])] = String(text[text.index(after: eq)...])
+        }
+        if let steps = values["trainer.total_training_steps"].flatMap(Int.init) { return steps }
+        guard let epochs = values["trainer.total_epochs"].flatMap(Int.init), let batch = values["data.train_batch_size"].flatMap(Int.init),
+              let rows = manifest["train_rows"]?.numberValue else { return nil }
+        return epochs * max(1, Int(rows) / batch)
+    }
+}

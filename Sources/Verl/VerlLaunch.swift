@@ -1,0 +1,90 @@
+import Corpus
+import Foundation
+import JSON
+import Parquet
+
+/// A verl run prepared in its own folder: data files in verl's row schema, the reward module, the launch
+/// script and a manifest. Every path in the command is absolute, because Ray workers run in a temporary
+/// working directory.
+public struct VerlLaunch {
+    public let directory: String
+    public let runName: String
+    public let preset: VerlPreset
+    public let binary: String
+    public let requireBox: Bool
+    /// The preset's overrides, then the run's paths, then the user's `--set` overrides.
+    public let overrides: [HydraOverride]
+
+    public var trainFile: String { directory + "/data/train.parquet" }
+    public var validationFile: String { directory + "/data/validation.parquet" }
+    public var rewardModule: String { directory + "/reward.py" }
+    public var script: String { directory + "/launch.sh" }
+    public var manifest: String { directory + "/manifest.json" }
+    public var checkpoints: String { directory + "/checkpoints" }
+    public var rolloutDumps: String { directory + "/rollouts" }
+    public var validationDumps: String { directory + "/validation" }
+    public var metricsLog: String { directory + "/logs/metrics.jsonl" }
+    public var consoleLog: String { directory + "/logs/console.log" }
+
+    /// `directory` must be absolute.
+    public init(directory: String, runName: String, preset: VerlPreset, binary: String, requireBox: Bool = true, extra: [HydraOverride] = []) {
+        precondition(directory.hasPrefix("/"), "the run folder must be an absolute path")
+        self.directory = directory
+        self.runName = runName
+        self.preset = preset
+        self.binary = binary
+        self.requireBox = requireBox
+        var o = preset.overrides
+        o.set("data.train_files", .string(directory + "/data/train.parquet"))
+        o.set("data.val_files", .string(directory + "/data/validation.parquet"))
+        o.set("custom_reward_function.path", .string(directory + "/reward.py"))
+        o.set("trainer.experiment_name", .string(runName))
+        o.set("trainer.default_local_dir", .string(directory + "/checkpoints"))
+        o.set("trainer.rollout_data_dir", .string(directory + "/rollouts"))
+        o.set("trainer.validation_data_dir", .string(directory + "/validation"))
+        for override in extra { o.set(override.key, override.value) }
+        overrides = o
+    }
+
+    /// The environment the job needs (verl's file logger writes the per-step metrics there).
+    public var environment: [(name: String, value: String)] { [("VERL_FILE_LOGGER_PATH", metricsLog)] }
+
+    /// `python3 -m verl.trainer.main_ppo` with every override, one argument each.
+    public var command: [String] { ["python3", "-m", "verl.trainer.main_ppo"] + overrides.map(\.argument) }
+
+    /// A bash script that runs the job on this machine, its console output kept in logs/console.log.
+    public var localScript: String {
+        var lines = ["#!/usr/bin/env bash", "# verl run '\(runName.filter { $0 != "\n" })', preset \(preset.name), written by oneshot launch.",
+                     "set -euo pipefail", "cd \(Shell.quote(directory))"]
+        for (name, value) in environment { lines.append("export \(name)=\(Shell.quote(value))") }
+        // verl's file logger truncates its file when a run restarts: keep the earlier attempt's lines beside it.
+        lines.append("if [ -s \(Shell.quote(metricsLog)) ]; then mv \(Shell.quote(metricsLog)) \(Shell.quote(directory + "/logs/metrics")).\"$(date +%s)\".jsonl; fi")
+        lines.append(Shell.command(command) + " 2>&1 | tee -a " + Shell.quote(consoleLog))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes the folder: data, reward module, script; returns each written file's sha256 by path.
+    public func write(trainRows: [JSONObject], validationRows: [JSONObject], manifest: JSONObject) throws -> [(path: String, sha256: String)] {
+        let fm = FileManager.default
+        for folder in ["data", "logs", "rollouts", "validation", "checkpoints"] {
+            try fm.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
+        }
+        for (path, rows) in [(trainFile, trainRows), (validationFile, validationRows)] {
+            let writer = try ParquetWriter(path: path, fields: ParquetWriter.verlFields)
+            for row in rows { try writer.write(.object(row)) }
+            try writer.close()
+        }
+        try RewardModule.source(binary: binary, requireBox: requireBox).write(toFile: rewardModule, atomically: true, encoding: .utf8)
+        try localScript.write(toFile: script, atomically: true, encoding: .utf8)
+        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let written = try [trainFile, validationFile, rewardModule, script].map { path in
+            (path, SHA256.hex(of: try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
+        var full = manifest
+        var files = JSONObject()
+        for (path, hash) in written { files[path] = .string(hash) }
+        full["files"] = .object(files)
+        try (JSONValue.object(full).serialized + "\n").write(toFile: self.manifest, atomically: true, encoding: .utf8)
+        return written.map { (path: $0.0, sha256: $0.1) }
+    }
+}
