@@ -37,6 +37,7 @@ build: deps
 release: deps
 	$(SWIFT) build $(RELEASE) --product oneshot
 	$(SWIFT) build $(RELEASE) --product oneshot-bench
+	$(SWIFT) build $(RELEASE) --product OneShotGrader
 
 ## test: the whole test suite (what CI runs). Python (pyarrow, Hugging Face datasets) serves some tests as
 ## an independent reader of what oneshot writes; without PyPI those tests are skipped, with a message.

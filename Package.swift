@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "oneshot", targets: ["oneshot"]),
+        // The grader as a C-ABI shared library (compared with the --serve worker in Benchmarks/reward_paths.py).
+        .library(name: "OneShotGrader", type: .dynamic, targets: ["GraderC"]),
         .library(name: "Corpus", targets: ["Corpus"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Grading", targets: ["Grading"]),
@@ -19,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         // TOML for `oneshot pipeline` configs (toml++ underneath: line and column in syntax errors).
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Tests only: a local HTTP server speaking the Ray Jobs API, for the Ray client's tests.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries, from Debian's -dev packages (`make deps` installs them).
@@ -37,6 +41,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Grading"),
+        .target(name: "GraderC", dependencies: ["Grading"]),
         .target(name: "Corpus", dependencies: ["JSON", "Parquet", "Store", "Grading", "CLibXML2", "CCrypto"]),
         .target(name: "Parquet", dependencies: ["JSON", "CSnappy", "CZstd", "CZlib"]),
         .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus", "Grading"]),
@@ -63,7 +68,11 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Grading"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Corpus", "Selection"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "JSON", "Corpus", "Store"], exclude: ["Fixtures"]),
-        .testTarget(name: "VerlTests", dependencies: ["Verl", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(name: "VerlTests", dependencies: [
+            "Verl", "JSON",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "OneshotTests", dependencies: ["oneshot", "Parquet", "JSON", "Store"]),
     ]
 )

@@ -149,5 +149,20 @@ else
 fi
 echo
 
+# The verl reward module's path to the grader: the `oneshot grade --serve` worker it uses, against the C-ABI
+# library through ctypes, on the 2,983 labelled grading cases, the same verdicts required.
+reward_bench() {
+  local dir="$work/reward" lib; lib="$(dirname "$bin")/libOneShotGrader.so"
+  mkdir -p "$dir"
+  "$bin" import "$here/../datasets/one-shot-rlvr/dsr_sub.jsonl" --store "$dir/s.db" >/dev/null
+  "$bin" trajectories import "$here/../datasets/one-shot-rlvr/acc_step_500.json" --format one-shot-rlvr --dataset dsr_sub --run paper --store "$dir/s.db" >/dev/null
+  "$bin" launch --preset paper-qwen2.5-math-1.5b-grpo --run paper --pi 1 --out "$dir/run" --grader "$bin" --store "$dir/s.db" >/dev/null
+  python3 "$here/reward_paths.py" "$dir/run/reward.py" "$lib" "$shared/grading/cases.jsonl" "$runs" >"$dir/result.json"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); w,c=r["worker"],r["ctypes"]; print("worker (oneshot grade --serve): median %.3f s, %.0f calls/s\nctypes (libOneShotGrader.so): median %.3f s, %.0f calls/s -> %.1fx\nsame verdicts on all %d cases: %s" % (w["median_seconds"], w["calls_per_second"], c["median_seconds"], c["calls_per_second"], w["median_seconds"]/c["median_seconds"], r["cases"], r["same_verdicts"]))' "$dir/result.json"
+}
+echo "## Reward module: grader calls from Python, $runs runs each, interleaved"
+reward_bench
+echo
+
 read -r steal1 total1 < <(cpu_ticks)
 echo "machine: $(nproc) cores; CPU steal during the run: $(echo "$steal0 $total0 $steal1 $total1" | awk '{printf "%.0f%%", 100*($3-$1)/($4-$2)}') of all CPU time"

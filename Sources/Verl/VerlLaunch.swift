@@ -59,8 +59,55 @@ public struct VerlLaunch {
         for (name, value) in environment { lines.append("export \(name)=\(Shell.quote(value))") }
         // verl's file logger truncates its file when a run restarts: keep the earlier attempt's lines beside it.
         lines.append("if [ -s \(Shell.quote(metricsLog)) ]; then mv \(Shell.quote(metricsLog)) \(Shell.quote(directory + "/logs/metrics")).\"$(date +%s)\".jsonl; fi")
+        // The exit status, for `oneshot follow` on a local run.
+        lines.append("exit_code_file=\(Shell.quote(exitCodeFile))")
+        lines.append("rm -f \"$exit_code_file\"; trap 'echo $? > \"$exit_code_file\"' EXIT")
         lines.append(Shell.command(command) + " 2>&1 | tee -a " + Shell.quote(consoleLog))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Where launch.sh writes its exit status when it ends.
+    public var exitCodeFile: String { directory + "/logs/exit-code" }
+    public var slurmScript: String { directory + "/job.sbatch" }
+
+    /// An sbatch script for the run's nodes and GPUs (trainer.nnodes, trainer.n_gpus_per_node): a Ray head on the
+    /// first node, a worker on each other node (one array element per node: the upstream example quoted the
+    /// list into one), then launch.sh on the head with RAY_ADDRESS pointing at the cluster.
+    public var slurmBatch: String {
+        func raw(_ key: String, _ fallback: Int) -> Int {
+            if case .raw(let text)? = overrides[key], let n = Int(text) { return n }
+            return fallback
+        }
+        let nodes = raw("trainer.nnodes", 1), gpus = raw("trainer.n_gpus_per_node", 8)
+        let jobName = String(runName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+        return """
+            #!/bin/bash
+            #SBATCH --job-name=oneshot-\(jobName)
+            #SBATCH --nodes=\(nodes)
+            #SBATCH --ntasks-per-node=1
+            #SBATCH --gpus-per-node=\(gpus)
+            #SBATCH --exclusive
+            # Written by oneshot launch for verl run '\(jobName)'. Submit with `oneshot launch --submit slurm --sbatch`
+            # (or: sbatch --output=LOG job.sbatch).
+            set -euo pipefail
+            nodes=$(scontrol show hostnames "$SLURM_JOB_NODELIST")
+            nodes_array=($nodes)
+            head_node=${nodes_array[0]}
+            head_ip=$(srun --nodes=1 --ntasks=1 -w "$head_node" hostname --ip-address | tr ' ' '\\n' | grep -m1 -E '^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$')
+            port=6379
+            cpus=${SLURM_CPUS_PER_TASK:-$(nproc)}
+            srun --nodes=1 --ntasks=1 -w "$head_node" ray start --head --node-ip-address="$head_ip" --port="$port" \\
+              --num-cpus="$cpus" --num-gpus=\(gpus) --block &
+            sleep 10
+            for ((i = 1; i < ${#nodes_array[@]}; i++)); do
+              srun --nodes=1 --ntasks=1 -w "${nodes_array[$i]}" ray start --address="$head_ip:$port" \\
+                --num-cpus="$cpus" --num-gpus=\(gpus) --block &
+              sleep 5
+            done
+            export RAY_ADDRESS="$head_ip:$port"
+            srun --overlap --nodes=1 --ntasks=1 -w "$head_node" bash \(Shell.quote(script))
+
+            """
     }
 
     /// Writes the folder: data, reward module, script; returns each written file's sha256 by path.
@@ -77,7 +124,8 @@ public struct VerlLaunch {
         try RewardModule.source(binary: binary, requireBox: requireBox).write(toFile: rewardModule, atomically: true, encoding: .utf8)
         try localScript.write(toFile: script, atomically: true, encoding: .utf8)
         try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
-        let written = try [trainFile, validationFile, rewardModule, script].map { path in
+        try slurmBatch.write(toFile: slurmScript, atomically: true, encoding: .utf8)
+        let written = try [trainFile, validationFile, rewardModule, script, slurmScript].map { path in
             (path, SHA256.hex(of: try Data(contentsOf: URL(fileURLWithPath: path))))
         }
         var full = manifest

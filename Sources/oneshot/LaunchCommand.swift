@@ -59,6 +59,17 @@ struct Launch: ParsableCommand {
     @Flag(help: "Print the command; write and record nothing.")
     var dryRun = false
 
+    enum Submission: String, ExpressibleByArgument { case local, ray, slurm }
+
+    @Option(help: "Start the run: local (launch.sh on this machine, detached), ray (the Ray Jobs API at --address) or slurm (job.sbatch; with --sbatch, submitted).")
+    var submit: Submission?
+
+    @Option(help: "The Ray dashboard, e.g. http://HEAD:8265 (with --submit ray).")
+    var address: String?
+
+    @Flag(help: "With --submit slurm: call sbatch (otherwise job.sbatch is only written).")
+    var sbatch = false
+
     @OptionGroup var ranking: RankingOptionGroup
 
     func validate() throws {
@@ -71,6 +82,8 @@ struct Launch: ParsableCommand {
         }
         if pi != nil && rankingRun == nil { throw ValidationError("--pi needs --run (the ranked run whose ranking names π_i)") }
         for setting in settings where HydraOverride.parse(setting) == nil { throw ValidationError("--set \(setting): expected key=value") }
+        if submit == .ray && address.flatMap(URL.init(string:))?.host == nil { throw ValidationError("--submit ray needs --address http://HEAD:8265") }
+        if sbatch && submit != .slurm { throw ValidationError("--sbatch goes with --submit slurm") }
     }
 
     mutating func run() throws {
@@ -136,15 +149,50 @@ struct Launch: ParsableCommand {
         try store.startRun(NewRun(name: runName, engine: "verl", purpose: preset.isProbe ? .probe : .train, datasetID: datasetID,
                                   config: JSONValue.object(config).serialized, seed: nil, inputs: JSONValue.object(inputs).serialized),
                            examples: chosen.map(\.id))
+        var submitted: String?
+        do {
+            let now = Store.timestamp()
+            switch submit {
+            case .local?:
+                let job = try VerlSubmit.local(launch, now: now)
+                try job.save(in: directory)
+                submitted = "started on this machine (process \(job.pid ?? 0)); output in \(directory)/logs/"
+            case .ray?:
+                let client = RayJobsClient(address: URL(string: address!)!)
+                let job = try VerlSubmit.ray(launch, client: client, now: now, suffix: String(UInt32.random(in: 0...UInt32.max), radix: 36))
+                try job.save(in: directory)
+                submitted = "submitted to Ray at \(address!) as \(job.submissionID ?? "?")"
+            case .slurm?:
+                if sbatch {
+                    let job = try VerlSubmit.slurm(launch, now: now)
+                    try job.save(in: directory)
+                    submitted = "submitted to Slurm as job \(job.slurmJobID ?? "?")"
+                } else {
+                    submitted = "job.sbatch written; submit it with: sbatch --output=\(Shell.quote(directory + "/logs/slurm-%j.out")) \(Shell.quote(launch.slurmScript))"
+                }
+            case nil:
+                break
+            }
+        } catch let error as RayError {
+            throw ValidationError("the run is prepared and recorded, but not submitted: \(error.description)")
+        } catch let error as VerlReadError {
+            throw ValidationError("the run is prepared and recorded, but not submitted: \(error.description)")
+        }
         if options.json {
             printJSON(.object(JSONObject(["run": .string(runName), "run_dir": .string(directory), "train_rows": .int(Int64(trainRows.count)),
+                                          "submitted": submitted.map(JSONValue.string) ?? .null,
                                           "validation_rows": .int(Int64(validationRows.count)), "script": .string(launch.script),
                                           "command": .array(launch.command.map(JSONValue.string))])))
         } else {
             print("verl run '\(runName)' (\(preset.name)) prepared in \(directory):")
             print("  data/train.parquet \(trainRows.count) rows (\(chosen.count) example(s)), data/validation.parquet \(validationRows.count) rows (\(validation.joined(separator: ", ")))")
             print("  reward.py (grader: \(binary)), launch.sh, manifest.json")
-            print("start it: \(Shell.quote(launch.script))    read results back: oneshot ingest \(Shell.quote(directory))")
+            if let submitted {
+                print(submitted)
+                print("follow it: oneshot follow \(Shell.quote(runName))")
+            } else {
+                print("start it: \(Shell.quote(launch.script)) (or --submit local|ray|slurm)    read results back: oneshot ingest \(Shell.quote(directory))")
+            }
         }
     }
 

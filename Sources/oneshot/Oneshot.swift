@@ -13,6 +13,6 @@ struct Oneshot: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [Import.self, Rejects.self, Dedup.self, Decontaminate.self, Stats.self, Show.self, Export.self,
                       Trajectories.self, Rank.self, Select.self, ParquetTools.self, Grade.self, Report.self, Synth.self, EngineCommand.self,
-                      Probe.self, Train.self, Eval.self, Pipeline.self, Launch.self, Ingest.self]
+                      Probe.self, Train.self, Eval.self, Pipeline.self, Launch.self, Ingest.self, Follow.self, Runs.self]
     )
 }

@@ -26,7 +26,7 @@ import Testing
     }
 
     /// Runs the binary with output sent to files (no pipe can fill up and block it).
-    func run(_ arguments: [String], store: String?) throws -> Output {
+    func run(_ arguments: [String], store: String?, environment: [String: String] = [:]) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
@@ -38,6 +38,7 @@ import Testing
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.currentDirectoryURL = dir
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         try process.run()
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
