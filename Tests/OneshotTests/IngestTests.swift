@@ -79,4 +79,30 @@ extension CLITests {
         let later = try run(["ingest", out, "--json"], store: store)
         #expect(later.json["points"] as? Int == 13)
     }
+
+    /// A fork run's acc_step_N_*.json (under checkpoints/.../accuracy/) when there are no rollout dumps, and the
+    /// console log when there is no file logger.
+    @Test func ingestReadsForkAccuracyFilesAndTheConsoleLog() throws {
+        let dir = NSTemporaryDirectory() + "ingest-fork-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = dir + "/oneshot.db"
+        #expect(try run(["import", shipped("one-shot-rlvr/dsr_sub.jsonl")], store: store).status == 0)
+        let out = dir + "/fork"
+        #expect(try run(["launch", "--preset", "paper-qwen2.5-math-1.5b-grpo-probe", "--dataset", "dsr_sub", "--out", out], store: store).status == 0)
+        let accuracy = out + "/checkpoints/verl_few_shot/dsr_sub/accuracy"
+        try FileManager.default.createDirectory(atPath: accuracy, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: shipped("one-shot-rlvr/acc_step_500.json"), toPath: accuracy + "/acc_step_500_0f3a.json")
+        try append(["\u{1B}[36m(main_task pid=4242)\u{1B}[0m step:1 - critic/score/mean:0.412 - actor/entropy_loss:0.611",
+                    "(main_task pid=4242) step:2 - critic/score/mean:0.453 - val/test_score/simplerl/math500:0.62"], to: out + "/logs/console.log")
+        let ingest = try run(["ingest", out, "--json"], store: store)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.json["points"] as? Int == 64_000 && ingest.json["metrics_source"] as? String == "console log" && ingest.json["steps"] as? Int == 2)
+        let ranked = try run(["rank", "--run", "fork", "--json", "--top", "13"], store: store)
+        let rows = (try? JSONSerialization.jsonObject(with: Data(ranked.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(rows.first?["source_index"] as? String == "124" && rows.last?["source_index"] as? String == "682")   // π1 and π13, as the paper
+        let s = try Store(path: store)
+        let metrics = try s.stepMetrics(runID: try s.requireRun(named: "fork").id)
+        #expect(try JSONParser.parse(metrics[0].metrics)["entropy"]?.numberValue == 0.611)
+    }
 }
+

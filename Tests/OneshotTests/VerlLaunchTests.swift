@@ -52,6 +52,13 @@ extension CLITests {
         let record = try s.requireRun(named: "pi1-pi13")
         #expect(record.engine == "verl" && record.purpose == .train && record.status == .running)
         #expect(record.inputs.contains("train.parquet") && record.config.contains("paper-qwen2.5-math-1.5b-grpo"))
+        // --dry-run prints the command (every key one verl has, per the fixture checked against verl's config) and writes nothing.
+        let dry = try run(["launch", "--preset", "paper-qwen2.5-math-1.5b-grpo", "--run", "paper", "--pi", "1", "--out", dir + "/dry", "--dry-run"], store: store)
+        #expect(dry.status == 0 && !FileManager.default.fileExists(atPath: dir + "/dry"))
+        let fixture = try String(contentsOf: Self.root.appendingPathComponent("Tests/VerlTests/Fixtures/verl-config-keys.txt"), encoding: .utf8)
+        let known = Set(fixture.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init))
+        let keys = dry.stdout.split(separator: "\n").dropFirst(2).map { String($0.trimmingCharacters(in: CharacterSet(charactersIn: " '")).split(separator: "=")[0]) }
+        #expect(keys.count == 46 && keys.allSatisfy(known.contains), "\(keys.filter { !known.contains($0) })")
         let again = try run(["launch", "--preset", "paper-qwen2.5-math-1.5b-grpo", "--run", "paper", "--pi", "1", "--out", out, "--name", "pi1-pi13"], store: store)
         #expect(again.status != 0 && again.stderr.contains("exists already"))
     }
