@@ -78,10 +78,16 @@ struct Pipeline: ParsableCommand {
             do {
                 let commands = plan.commands(stage.name)
                 try StageLog.capture(to: log) {
+                    var ran = 0
                     for (k, command) in commands.enumerated() where !(try plan.alreadyDone(command, store: store)) {
                         print("$ " + Shell.command(["oneshot"] + command))
-                        // On a terminal, which command of the stage is running (its own progress line follows).
-                        if stderrIsTerminal && commands.count > 1 { printError("\(label) \(k + 1)/\(commands.count): \(command.prefix(3).joined(separator: " "))") }
+                        // On a terminal: which command of the stage runs, the stage's rate and ETA (the command's own progress line follows).
+                        if stderrIsTerminal && commands.count > 1 {
+                            let elapsed = Date().timeIntervalSince(start)
+                            let eta = ran > 0 ? String(format: ", %.0f s a command, ETA %.0f s", elapsed / Double(ran), elapsed / Double(ran) * Double(commands.count - k)) : ""
+                            printError("\(label) \(k + 1)/\(commands.count)\(eta): \(command.prefix(3).joined(separator: " "))")
+                        }
+                        ran += 1
                         var parsed = try Oneshot.parseAsRoot(command)
                         try parsed.run()
                     }
