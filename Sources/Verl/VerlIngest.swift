@@ -5,10 +5,10 @@ import Selection
 import Store
 
 /// Reads a verl run folder (written by `oneshot launch`) back into the store: rollout dumps -> each example's
-/// accuracy per step (the trajectories `rank` reads), the file logger (or the console log) -> metrics per
-/// step, validation dumps -> evaluations per step and benchmark. Everything read replaces what the store held
-/// for the run, so ingesting again adds nothing twice, and a file still being written is read up to its last
-/// complete line.
+/// accuracy per step (the trajectories `rank` reads); the file logger (else the console log, else the Ray
+/// driver's log that `oneshot follow` saves) -> metrics per step; validation dumps -> evaluations per step and
+/// benchmark. Everything read replaces what the store held for the run, so ingesting again adds nothing twice,
+/// and a file still being written is read up to its last complete line.
 public struct VerlIngest {
     public struct Summary: Sendable {
         public var steps = 0
@@ -67,8 +67,8 @@ public struct VerlIngest {
         if !files.isEmpty {
             raw = try VerlMetrics.readFileLogs(files)
             summary.metricsSource = "file logger"
-        } else if FileManager.default.fileExists(atPath: logs + "/console.log") {
-            raw = try VerlMetrics.readConsole(logs + "/console.log")
+        } else if let console = ["console.log", "ray-job.log"].map({ logs + "/" + $0 }).first(where: FileManager.default.fileExists(atPath:)) {
+            raw = try VerlMetrics.readConsole(console)
             summary.metricsSource = "console log"
         }
         let steps = raw.keys.sorted().filter { $0 > 0 }.map { step in (step, JSONValue.object(VerlMetrics.canonical(raw[step]!)).serialized) }

@@ -50,7 +50,7 @@ public enum VerlSubmit {
         process.arguments = ["bash", launch.script]
         process.currentDirectoryURL = URL(fileURLWithPath: launch.directory)
         let out = launch.directory + "/logs/launch.out"
-        FileManager.default.createFile(atPath: out, contents: nil)
+        guard FileManager.default.createFile(atPath: out, contents: nil) else { throw VerlReadError("cannot write \(out)") }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardOutput = handle
         process.standardError = handle
@@ -108,6 +108,14 @@ public enum VerlSubmit {
             default: return JobState(state: "FAILED", detail: "Slurm job \(id): \(word)")
             }
         }
+    }
+
+    /// A Ray job's driver output so far, saved as logs/ray-job.log in the run folder (what `ray job logs` shows);
+    /// nothing for other kinds of job, whose output is in the folder already.
+    public static func saveLogs(of job: VerlJob, directory: String, timeout: TimeInterval = 30) throws {
+        guard job.kind == .ray, let address = job.address.flatMap(URL.init(string:)), let id = job.submissionID else { return }
+        let logs = try RayJobsClient(address: address, timeout: timeout).logs(id)
+        try logs.write(toFile: directory + "/logs/ray-job.log", atomically: true, encoding: .utf8)
     }
 
     /// Runs a program found on PATH and returns its output; fails with its error output.

@@ -40,6 +40,7 @@ struct Follow: ParsableCommand {
             } catch let error as RayError {
                 state = JobState(state: "UNKNOWN", detail: error.description)
             }
+            if let job { try? VerlSubmit.saveLogs(of: job, directory: directory) }   // a Ray job's driver log, when Ray answers
             let summary: VerlIngest.Summary
             do { summary = try VerlIngest(store: store, directory: directory).run() } catch let error as VerlReadError { throw ValidationError(error.description) }
             let last = try store.stepMetrics(runID: record.id).last.flatMap { (try? JSONParser.parse($0.metrics))?["reward"]?.numberValue }

@@ -64,5 +64,8 @@ import Testing
         var states: [String] = []
         for _ in 0..<4 { states.append(try VerlSubmit.state(of: saved, directory: dir).state) }
         #expect(states == ["RUNNING", "RUNNING", "SUCCEEDED", "SUCCEEDED"])
+        try FileManager.default.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
+        try VerlSubmit.saveLogs(of: saved, directory: dir)
+        #expect(try String(contentsOfFile: dir + "/logs/ray-job.log", encoding: .utf8).contains("step:1 - critic/score/mean"))
     }
 }
