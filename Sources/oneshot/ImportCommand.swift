@@ -9,7 +9,7 @@ extension SourceFormat: ExpressibleByArgument {}
 /// `oneshot import FILE...`: read datasets into the store.
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import JSONL, JSON or XML datasets into the store.",
+        abstract: "Import JSONL, JSON, XML or Parquet datasets into the store.",
         discussion: """
             Recognised without flags: MATH, DeepScaleR, GSM8K, verl rows, the Qwen2.5-Eval benchmark files, \
             StackExchange Posts.xml, ARQMath topics and OpenStax CNXML. Bad rows are reported as FILE:LINE \
