@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["JSON", "CSnappy", "CZstd", "CZlib"]),
         .target(name: "Selection", dependencies: ["JSON", "Store", "Corpus", "Grading"]),
         .target(name: "Reports", dependencies: ["Store", "Selection", "Grading"]),
-        .target(name: "Engine", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "Engine", dependencies: ["CBLAS", "Grading", .product(name: "RealModule", package: "swift-numerics")]),
         // verl for real LLMs: presets, run folders, the reward module, reading runs back. Apart from Engine,
         // which is numerics only: this side is files, processes and HTTP.
         .target(name: "Verl", dependencies: ["JSON", "Parquet", "Corpus", "Store", "Selection", "Grading"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Grading
 
 /// A policy's responses to a set of problems, k samples each, graded: the counts behind avg@k and pass@k.
 public struct PolicyEvaluation: Equatable, Sendable {
@@ -14,8 +15,7 @@ public struct PolicyEvaluation: Equatable, Sendable {
     public var correctPerProblem: [Int] = []
     /// Responses with a `\boxed{}` answer.
     public var boxed = 0
-    /// Responses the `isReflective` test of ``run(_:tokenizer:problems:samples:temperature:seed:isReflective:grade:)``
-    /// accepted (self-reflection words).
+    /// Responses with a self-reflection word (``Grading/SelfReflection``).
     public var reflective = 0
     /// Problems skipped because their text has characters outside the tokenizer's alphabet.
     public var skipped = 0
@@ -29,6 +29,8 @@ public struct PolicyEvaluation: Equatable, Sendable {
     public var majorityRate: Double { Double(majority) / Double(max(1, problems)) }
     /// Responses with a `\boxed{}` answer, over all responses.
     public var boxedRate: Double { Double(boxed) / Double(max(1, problems * samples)) }
+    /// Responses with a self-reflection word, over all responses.
+    public var reflectionRate: Double { Double(reflective) / Double(max(1, problems * samples)) }
 
     /// The unbiased pass@k estimator (Chen et al. 2021): the mean over problems of 1 − C(n−c, k)/C(n, k), with
     /// n samples of which c are correct; k must be between 1 and n.
@@ -47,11 +49,10 @@ public struct PolicyEvaluation: Equatable, Sendable {
     }
 
     /// Rolls out `samples` responses per problem (greedy at temperature 0) and grades them with
-    /// `grade(gold, response)`, which gives the verdict and the extracted answer; counts the responses
-    /// `isReflective` accepts. Deterministic for a seed.
+    /// `grade(gold, response)`, which gives the verdict and the extracted answer; counts the self-reflective
+    /// responses. Deterministic for a seed.
     public static func run(_ model: GPT<Float>, tokenizer: CharTokenizer, problems: [RLProblem], samples: Int, temperature: Double,
-                           seed: UInt64, isReflective: (String) -> Bool,
-                           grade: (String, String) -> (correct: Bool, answer: String?)) -> PolicyEvaluation {
+                           seed: UInt64, grade: (String, String) -> (correct: Bool, answer: String?)) -> PolicyEvaluation {
         var result = PolicyEvaluation(samples: samples)
         var prompts: [[Int32]] = [], kept: [RLProblem] = []
         for problem in problems {
@@ -74,29 +75,17 @@ public struct PolicyEvaluation: Equatable, Sendable {
                 let response = tokenizer.decode(tokens)
                 length += tokens.count
                 if response.contains("\\boxed{") { result.boxed += 1 }
-                if isReflective(response) { result.reflective += 1 }
+                if SelfReflection.isReflective(response) { result.reflective += 1 }
                 verdicts.append(grade(problem.gold, response))
             }
             let correct = verdicts.filter(\.correct).count
             result.correct += correct
             result.correctPerProblem.append(correct)
             if correct > 0 { result.solved += 1 }
-            if majorityIsCorrect(verdicts) { result.majority += 1 }
+            if MajorityVote.isCorrect(verdicts) { result.majority += 1 }
         }
         result.meanLength = Double(length) / Double(max(1, responses.count))
         return result
-    }
-
-    /// Whether the most frequent extracted answer among `verdicts` is a correct one (ties: the answer seen first;
-    /// responses without an answer do not vote).
-    static func majorityIsCorrect(_ verdicts: [(correct: Bool, answer: String?)]) -> Bool {
-        var votes: [(answer: String, count: Int, correct: Bool)] = []
-        for v in verdicts {
-            guard let answer = v.answer else { continue }
-            if let i = votes.firstIndex(where: { $0.answer == answer }) { votes[i].count += 1 } else { votes.append((answer, 1, v.correct)) }
-        }
-        guard let most = votes.map(\.count).max() else { return false }
-        return votes.first { $0.count == most }!.correct
     }
 
     /// Fresh problems of a task family for evaluation, seeded apart from training data.

@@ -2,6 +2,7 @@ import Corpus
 import Foundation
 import Grading
 import JSON
+import Store
 
 /// The formats of graded generations made elsewhere (vLLM, verl, Qwen2.5-Eval) that `oneshot eval import` reads.
 public enum GenerationFormat: String, CaseIterable, Sendable {
@@ -165,48 +166,53 @@ public struct GenerationReader: Sendable {
     }
 }
 
-/// The graded counts of one benchmark at one step: what an evaluation record stores.
-public struct GenerationTally: Equatable, Sendable {
-    public var problems = 0
-    /// Responses per problem (k), which every problem must share (see ``uniformSamples(_:)``).
-    public var samples = 0
-    public var correct = 0
-    public var solved = 0
-    public var majority = 0
-    public var boxed = 0
-    public var reflective = 0
-    /// Mean response length in characters.
-    public var meanLength = 0.0
+/// The problems of one benchmark at one step, from generation files: what one evaluation record holds.
+public struct GenerationGroup: Sendable {
+    public let benchmark: String
+    public let step: Int
+    public private(set) var problems: [GeneratedProblem]
 
-    /// The number of responses every problem has, or nil when they differ.
-    public static func uniformSamples(_ problems: [GeneratedProblem]) -> Int? {
+    /// `problems` grouped by the benchmark and step these give each one, in the order first seen.
+    public static func grouping(_ problems: [GeneratedProblem], benchmark: (GeneratedProblem) throws -> String,
+                                step: (GeneratedProblem) -> Int) rethrows -> [GenerationGroup] {
+        var groups: [GenerationGroup] = [], index: [String: [Int: Int]] = [:]
+        for problem in problems {
+            let name = try benchmark(problem), at = step(problem)
+            if let i = index[name]?[at] { groups[i].problems.append(problem) } else {
+                index[name, default: [:]][at] = groups.count
+                groups.append(GenerationGroup(benchmark: name, step: at, problems: [problem]))
+            }
+        }
+        return groups
+    }
+
+    /// Responses per problem (k) when every problem has the same number; nil when they differ.
+    public var samples: Int? {
         let counts = Set(problems.map(\.responses.count))
         return counts.count == 1 ? counts.first : nil
     }
 
-    /// Grades every response of `problems` (which must each have `samples` responses) with `grader`.
-    public static func grade(_ problems: [GeneratedProblem], grader: Grader) -> GenerationTally {
-        var tally = GenerationTally(problems: problems.count, samples: problems.first?.responses.count ?? 0)
-        var characters = 0, responses = 0
+    /// Every response graded by `grader` (maj@k by ``MajorityVote``, mean length in characters); nil when the
+    /// problems' k differ, since avg@k needs one k.
+    public func evaluation(grader: Grader, temperature: Double) -> EvaluationRecord? {
+        guard let k = samples, k > 0 else { return nil }
+        var record = EvaluationRecord(step: step, benchmark: benchmark, problems: problems.count, samples: k, correct: 0, solved: 0, boxed: 0,
+                                      meanLength: 0, temperature: temperature, majority: 0, reflective: 0)
+        var characters = 0
         for problem in problems {
-            var votes: [(answer: String, count: Int, correct: Bool)] = []
-            var correct = 0
-            for response in problem.responses {
-                let verdict = grader.grade(gold: problem.gold, response: response)
-                if verdict.correct { correct += 1 }
-                if response.contains("\\boxed") { tally.boxed += 1 }
-                if SelfReflection.isReflective(response) { tally.reflective += 1 }
+            let verdicts = problem.responses.map { response -> (correct: Bool, answer: String?) in
+                if response.contains("\\boxed") { record.boxed += 1 }
+                if SelfReflection.isReflective(response) { record.reflective! += 1 }
                 characters += response.count
-                responses += 1
-                if let answer = verdict.extracted {
-                    if let i = votes.firstIndex(where: { $0.answer == answer }) { votes[i].count += 1 } else { votes.append((answer, 1, verdict.correct)) }
-                }
+                let verdict = grader.grade(gold: problem.gold, response: response)
+                return (verdict.correct, verdict.extracted)
             }
-            tally.correct += correct
-            if correct > 0 { tally.solved += 1 }
-            if let most = votes.map(\.count).max(), votes.first(where: { $0.count == most })!.correct { tally.majority += 1 }
+            let correct = verdicts.filter(\.correct).count
+            record.correct += correct
+            if correct > 0 { record.solved += 1 }
+            if MajorityVote.isCorrect(verdicts) { record.majority! += 1 }
         }
-        tally.meanLength = Double(characters) / Double(max(1, responses))
-        return tally
+        record.meanLength = Double(characters) / Double(max(1, problems.count * k))
+        return record
     }
 }

@@ -81,15 +81,10 @@ public struct VerlIngest {
         if let files = try? TrajectoryReader.stepFiles(in: validation), !files.isEmpty {
             let read = try GenerationReader(format: .verlValidation).read(validation)
             summary.rejectedValidationLines = read.rejected.count
-            var groups: [String: [GeneratedProblem]] = [:]
-            for p in read.problems { groups["\(p.step ?? 0)\u{0}\(p.benchmark ?? "validation")", default: []].append(p) }
-            for (key, problems) in groups {
-                let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-                guard let k = GenerationTally.uniformSamples(problems) else { continue }
-                let t = GenerationTally.grade(problems, grader: Grader(requireBox: true))
-                try store.recordEvaluation(runID: run.id, EvaluationRecord(
-                    step: Int(parts[0]) ?? 0, benchmark: parts[1], problems: t.problems, samples: k, correct: t.correct, solved: t.solved,
-                    boxed: t.boxed, meanLength: t.meanLength, temperature: 0, majority: t.majority, reflective: t.reflective))
+            let groups = GenerationGroup.grouping(read.problems, benchmark: { $0.benchmark ?? "validation" }, step: { $0.step ?? 0 })
+            for group in groups {
+                guard let record = group.evaluation(grader: Grader(requireBox: true), temperature: 0) else { continue }
+                try store.recordEvaluation(runID: run.id, record)
                 summary.evaluations += 1
             }
         } else {

@@ -67,7 +67,7 @@ struct EvalCheckpoint: ParsableCommand {
         let grader = Grader(requireBox: true)
         let results = sets.map { set in
             (set.name, PolicyEvaluation.run(loaded.model, tokenizer: loaded.tokenizer, problems: set.problems, samples: samples,
-                                            temperature: temperature, seed: seed, isReflective: SelfReflection.isReflective) { verdict(grader, $0, $1) })
+                                            temperature: temperature, seed: seed) { verdict(grader, $0, $1) })
         }
         if let store, let runName {
             let run = try store.startRun(NewRun(name: runName, engine: "builtin", purpose: .eval, datasetID: nil,
@@ -87,7 +87,7 @@ struct EvalCheckpoint: ParsableCommand {
                 .object(JSONObject(["benchmark": .string(name), "problems": .int(Int64(e.problems)), "skipped": .int(Int64(e.skipped)),
                                     "samples": .int(Int64(e.samples)), "accuracy": .double(e.accuracy), "pass_at_k": .double(e.passRate),
                                     "pass_at_1": .double(e.passAt(1)), "maj_at_k": .double(e.majorityRate), "boxed": .double(e.boxedRate),
-                                    "reflection_rate": .double(Double(e.reflective) / Double(max(1, e.problems * e.samples))),
+                                    "reflection_rate": .double(e.reflectionRate),
                                     "mean_length": .double(e.meanLength)]))
             }))
         } else {

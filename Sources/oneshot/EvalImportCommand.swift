@@ -61,27 +61,19 @@ struct EvalImport: ParsableCommand {
             for f in read.files { hashes[URL(fileURLWithPath: f.path).standardizedFileURL.path] = .string(f.sha256) }
         }
         try quarantine(rejected)
-        var groups: [(benchmark: String, step: Int, problems: [GeneratedProblem])] = []
-        for problem in problems {
+        let groups = try GenerationGroup.grouping(problems, benchmark: { problem in
             guard let name = benchmark ?? problem.benchmark else {
                 throw ValidationError("a line names no benchmark (no data_source, ex_source or benchmark field): pass --benchmark NAME")
             }
-            let at = step ?? problem.step ?? 0
-            if let i = groups.firstIndex(where: { $0.benchmark == name && $0.step == at }) { groups[i].problems.append(problem) } else {
-                groups.append((name, at, [problem]))
-            }
-        }
+            return name
+        }, step: { step ?? $0.step ?? 0 })
         let grader = Grader(requireBox: requireBox)
-        var records: [EvaluationRecord] = []
-        for group in groups {
-            guard let k = GenerationTally.uniformSamples(group.problems), k > 0 else {
+        let records = try groups.map { group in
+            guard let record = group.evaluation(grader: grader, temperature: temperature) else {
                 let counts = group.problems.map(\.responses.count)
                 throw ValidationError("benchmark '\(group.benchmark)' step \(group.step): problems have between \(counts.min()!) and \(counts.max()!) responses; avg@k needs the same k for every problem")
             }
-            let t = GenerationTally.grade(group.problems, grader: grader)
-            records.append(EvaluationRecord(step: group.step, benchmark: group.benchmark, problems: t.problems, samples: k, correct: t.correct,
-                                            solved: t.solved, boxed: t.boxed, meanLength: t.meanLength, temperature: temperature,
-                                            majority: t.majority, reflective: t.reflective))
+            return record
         }
         let target: RunRecord
         if let existing = try store.run(named: runName) {

@@ -160,7 +160,7 @@ final class RLSession {
         for family in TaskFamily.allCases {
             let problems = PolicyEvaluation.heldOutProblems(family, count: config.evalCount, seed: 7_777)
             let e = PolicyEvaluation.run(trainer.policy, tokenizer: baseTokenizer, problems: problems, samples: 1, temperature: 0,
-                                         seed: 7_777, isReflective: SelfReflection.isReflective) { verdict(grader, $0, $1) }
+                                         seed: 7_777) { verdict(grader, $0, $1) }
             try store.recordEvaluation(runID: run.id, EvaluationRecord(
                 step: step, benchmark: "synth:" + family.rawValue, problems: e.problems, samples: e.samples, correct: e.correct,
                 solved: e.solved, boxed: e.boxed, meanLength: e.meanLength, temperature: 0, majority: e.majority, reflective: e.reflective))

@@ -11,13 +11,4 @@ import Testing
         #expect(abs(e.passAt(2) - (0 + 0.5 + 1) / 3) < 1e-12)
         #expect(abs(e.passAt(4) - 2.0 / 3) < 1e-12)
     }
-
-    /// maj@k follows the most frequent answer, whatever the share of correct responses; ties go to the answer
-    /// seen first; responses without an answer do not vote.
-    @Test func majorityVote() {
-        #expect(PolicyEvaluation.majorityIsCorrect([(false, "3"), (true, "4"), (true, "4"), (false, nil), (false, nil)]))
-        #expect(!PolicyEvaluation.majorityIsCorrect([(true, "4"), (false, "3"), (false, "3")]))
-        #expect(PolicyEvaluation.majorityIsCorrect([(true, "4"), (false, "3")]))
-        #expect(!PolicyEvaluation.majorityIsCorrect([(false, nil), (false, nil)]))
-    }
 }
