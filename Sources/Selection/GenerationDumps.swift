@@ -66,37 +66,54 @@ public struct GenerationReader: Sendable {
             files = [(Int((path as NSString).lastPathComponent.replacingOccurrences(of: ".jsonl", with: "")), path)]
         }
         var index: [ProblemKey: Int] = [:]
-        for file in files {
-            // A last line without its newline is still being written: left for the next read.
-            let pending = GenerationReader.hasIncompleteLastLine(file.path)
-            var lastLine = 0
-            _ = try LineReader(path: file.path, hashing: false).forEachLine { lastLine = $0.number }
-            let (sha, _) = try LineReader(path: file.path).forEachLine { line in
-                if pending && line.number == lastLine { return }
-                let raw = String(decoding: line.bytes, as: UTF8.self)
-                if raw.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { return }
-                func reject(_ reason: String) {
-                    result.rejected.append(RejectedGeneration(path: file.path, line: line.number, reason: reason, raw: raw))
-                }
-                if let length = line.tooLongLength { return reject("line of \(length) bytes is too long") }
-                let value: JSONValue
-                do { value = try JSONParser.parse(line.bytes) } catch let error as JSONParseError { return reject("invalid JSON at column \(error.offset + 1): \(error.message)") }
-                guard case .object = value else { return reject("expected a JSON object, got \(value.typeName)") }
-                do {
-                    let (key, sample) = try parse(value, fileStep: file.step)
-                    if let key, let i = index[key] {
-                        result.problems[i].responses += sample.responses
-                    } else {
-                        if let key { index[key] = result.problems.count }
-                        result.problems.append(sample)
-                    }
-                } catch {
-                    reject((error as? TrajectoryError)?.message ?? "\(error)")
+        func keep(_ outcome: LineOutcome) {
+            switch outcome {
+            case .rejected(let r): result.rejected.append(r)
+            case .sample(let key, let sample):
+                if let key, let i = index[key] {
+                    result.problems[i].responses += sample.responses
+                } else {
+                    if let key { index[key] = result.problems.count }
+                    result.problems.append(sample)
                 }
             }
+        }
+        for file in files {
+            // Each line's outcome is kept once the next line has begun: the last line is kept only when it ends
+            // with a newline (without one, it is still being written and waits for the next read).
+            var held: LineOutcome?
+            let (sha, _) = try LineReader(path: file.path).forEachLine { line in
+                let raw = String(decoding: line.bytes, as: UTF8.self)
+                if raw.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { return }
+                if let previous = held { keep(previous) }
+                held = outcome(line, raw: raw, file: file)
+            }
+            if let last = held, !GenerationReader.hasIncompleteLastLine(file.path) { keep(last) }
             result.files.append((file.path, sha))
         }
         return result
+    }
+
+    /// What one line gives: a problem's responses (with the key that groups it), or a rejection.
+    private enum LineOutcome {
+        case sample(ProblemKey?, GeneratedProblem)
+        case rejected(RejectedGeneration)
+    }
+
+    private func outcome(_ line: LineReader.Line, raw: String, file: (step: Int?, path: String)) -> LineOutcome {
+        func reject(_ reason: String) -> LineOutcome {
+            .rejected(RejectedGeneration(path: file.path, line: line.number, reason: reason, raw: raw))
+        }
+        if let length = line.tooLongLength { return reject("line of \(length) bytes is too long") }
+        let value: JSONValue
+        do { value = try JSONParser.parse(line.bytes) } catch { return reject("invalid JSON at column \(error.offset + 1): \(error.message)") }
+        guard case .object = value else { return reject("expected a JSON object, got \(value.typeName)") }
+        do {
+            let (key, sample) = try parse(value, fileStep: file.step)
+            return .sample(key, sample)
+        } catch {
+            return reject((error as? TrajectoryError)?.message ?? "\(error)")
+        }
     }
 
     static func hasIncompleteLastLine(_ path: String) -> Bool {
