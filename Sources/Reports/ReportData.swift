@@ -57,7 +57,7 @@ public struct ReportData {
     public var evaluationTable: (header: [String], rows: [[String]]) {
         let benchmarks = Array(Set(evaluationRuns.flatMap { $0.evaluations.map(\.benchmark) })).sorted()
         let rows = evaluationRuns.map { run, evaluations -> [String] in
-            let last = evaluations.filter { $0.step == evaluations.map(\.step).max() }
+            let last = ReportData.lastStep(of: evaluations)
             let cells = benchmarks.map { b in last.first { $0.benchmark == b }.map { ReportData.percent($0.accuracy) } ?? "-" }
             return [run.name, "\(last.first?.step ?? 0)", "\(last.first?.samples ?? 0)"] + cells + [ReportData.percent(ReportData.mean(last.map(\.accuracy)))]
         }
@@ -67,14 +67,20 @@ public struct ReportData {
     /// The evaluation runs' other measures, averaged over their benchmarks at the last step.
     public var evaluationMeasures: (header: [String], rows: [[String]]) {
         let rows = evaluationRuns.map { run, evaluations -> [String] in
-            let last = evaluations.filter { $0.step == evaluations.map(\.step).max() }
+            let last = ReportData.lastStep(of: evaluations)
             let k = last.first?.samples ?? 0
             return [run.name, "\(k)", ReportData.percent(ReportData.mean(last.map(\.accuracy))), ReportData.percent(ReportData.mean(last.map(\.passRate))),
                     ReportData.percent(ReportData.mean(last.compactMap(\.majorityRate))),
-                    ReportData.percent(ReportData.mean(last.map { Double($0.boxed) / Double(max(1, $0.problems * $0.samples)) })),
+                    ReportData.percent(ReportData.mean(last.map(\.boxedRate))),
                     ReportData.percent(ReportData.mean(last.compactMap(\.reflectionRate))), String(format: "%.0f", ReportData.mean(last.map(\.meanLength)))]
         }
         return (["run", "k", "accuracy", "pass@k", "maj@k", "boxed", "self-reflection", "length"], rows)
+    }
+
+    /// The evaluations of a run's last evaluated step.
+    static func lastStep(of evaluations: [EvaluationRecord]) -> [EvaluationRecord] {
+        let step = evaluations.map(\.step).max()
+        return evaluations.filter { $0.step == step }
     }
 
     static func percent(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }

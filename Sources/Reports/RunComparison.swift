@@ -10,9 +10,8 @@ public struct RunComparison {
         public let runs: [RunRecord]
         /// Benchmark -> accuracy of each seed at its run's last evaluation.
         public let final: [String: [Double]]
-        /// Mean over seeds: training reward per step, mean test accuracy over benchmarks per evaluation step.
+        /// Mean over seeds of the training reward per step.
         public let reward: [(step: Int, value: Double)]
-        public let test: [(step: Int, value: Double)]
         /// Mean over seeds of each benchmark's accuracy per evaluation step.
         public let testByBenchmark: [String: [(step: Int, value: Double)]]
         /// Mean over seeds of each training-step metric of ``RunComparison/stepMetrics`` per step.
@@ -106,7 +105,7 @@ public struct RunComparison {
         var benchmarks = Set<String>(), base: [String: Double] = [:], arms: [Arm] = []
         for (name, runs) in groups {
             var final: [String: [Double]] = [:]
-            var rewards: [Int: [Double]] = [:], tests: [Int: [Double]] = [:], byBenchmark: [String: [Int: [Double]]] = [:]
+            var rewards: [Int: [Double]] = [:], byBenchmark: [String: [Int: [Double]]] = [:]
             var metricsByStep: [String: [Int: [Double]]] = [:]
             for run in runs {
                 let evaluations = try store.evaluations(runID: run.id)
@@ -116,10 +115,6 @@ public struct RunComparison {
                     byBenchmark[e.benchmark, default: [:]][e.step, default: []].append(e.accuracy)
                     if e.step == 0 && base[e.benchmark] == nil { base[e.benchmark] = e.accuracy }
                     if e.step == last { final[e.benchmark, default: []].append(e.accuracy) }
-                }
-                for step in Set(evaluations.map(\.step)) {
-                    let at = evaluations.filter { $0.step == step }
-                    tests[step, default: []].append(at.map(\.accuracy).reduce(0, +) / Double(at.count))
                 }
                 for (step, metrics) in try store.stepMetrics(runID: run.id) {
                     let values = try? JSONParser.parse(metrics)
@@ -137,7 +132,7 @@ public struct RunComparison {
             let saturation = reward.indices.first { i in
                 i + 5 <= reward.count && reward[i..<(i + 5)].map(\.value).reduce(0, +) / 5 >= 0.95
             }.map { reward[$0 + 4].step }
-            arms.append(Arm(name: name, runs: runs, final: final, reward: reward, test: means(tests), testByBenchmark: byBenchmark.mapValues(means),
+            arms.append(Arm(name: name, runs: runs, final: final, reward: reward, testByBenchmark: byBenchmark.mapValues(means),
                             metrics: metricsByStep.mapValues(means), saturation: saturation))
         }
         guard !arms.isEmpty else { return nil }

@@ -35,6 +35,8 @@ public struct EvaluationRecord: Equatable, Sendable {
     public var passRate: Double { Double(solved) / Double(max(1, problems)) }
     /// Problems whose majority answer is correct (maj@k), when measured.
     public var majorityRate: Double? { majority.map { Double($0) / Double(max(1, problems)) } }
+    /// Responses with a `\boxed{}` answer, over all responses.
+    public var boxedRate: Double { Double(boxed) / Double(max(1, problems * samples)) }
     /// Reflective responses over all responses, when measured.
     public var reflectionRate: Double? { reflective.map { Double($0) / Double(max(1, problems * samples)) } }
 }
