@@ -49,4 +49,10 @@ extension Array where Element == HydraOverride {
 
     /// The value of `key`, if set.
     public subscript(key: String) -> HydraOverride.Value? { first { $0.key == key }?.value }
+
+    /// The value of `key` when it is set to an integer.
+    public func int(_ key: String) -> Int? {
+        guard case .raw(let text)? = self[key] else { return nil }
+        return Int(text)
+    }
 }

@@ -12,8 +12,8 @@ public struct VerlLaunch {
     public let preset: VerlPreset
     public let binary: String
     public let requireBox: Bool
-    /// The preset's overrides, then the run's paths, then the user's `--set` overrides.
-    public let overrides: [HydraOverride]
+    /// The preset's overrides, then the run's paths and name, then the user's `--set` overrides.
+    public private(set) var overrides: [HydraOverride]
 
     public var trainFile: String { directory + "/data/train.parquet" }
     public var validationFile: String { directory + "/data/validation.parquet" }
@@ -34,17 +34,21 @@ public struct VerlLaunch {
         self.preset = preset
         self.binary = binary
         self.requireBox = requireBox
-        var o = preset.overrides
-        o.set("data.train_files", .string(directory + "/data/train.parquet"))
-        o.set("data.val_files", .string(directory + "/data/validation.parquet"))
-        o.set("custom_reward_function.path", .string(directory + "/reward.py"))
-        o.set("trainer.experiment_name", .string(runName))
-        o.set("trainer.default_local_dir", .string(directory + "/checkpoints"))
-        o.set("trainer.rollout_data_dir", .string(directory + "/rollouts"))
-        o.set("trainer.validation_data_dir", .string(directory + "/validation"))
-        for override in extra { o.set(override.key, override.value) }
-        overrides = o
+        overrides = preset.overrides
+        for (key, path) in VerlLaunch.folderKeys { overrides.set(key, .string(self[keyPath: path])) }
+        overrides.set("trainer.experiment_name", .string(runName))
+        for override in extra { overrides.set(override.key, override.value) }
     }
+
+    /// The keys a launch points into the run folder.
+    static var folderKeys: [(key: String, path: KeyPath<VerlLaunch, String>)] {
+        [("data.train_files", \.trainFile), ("data.val_files", \.validationFile), ("custom_reward_function.path", \.rewardModule),
+         ("trainer.default_local_dir", \.checkpoints), ("trainer.rollout_data_dir", \.rolloutDumps),
+         ("trainer.validation_data_dir", \.validationDumps)]
+    }
+
+    /// Every key a launch sets without `--set`: the presets' and the run's own (each one checked against verl).
+    public static let checkedKeys = Set(VerlPreset.all.flatMap { $0.overrides.map(\.key) } + folderKeys.map(\.key) + ["trainer.experiment_name"])
 
     /// The environment the job needs (verl's file logger writes the per-step metrics there).
     public var environment: [(name: String, value: String)] { [("VERL_FILE_LOGGER_PATH", metricsLog)] }
@@ -74,11 +78,7 @@ public struct VerlLaunch {
     /// first node, a worker on each other node (one array element per node: the upstream example quoted the
     /// list into one), then launch.sh on the head with RAY_ADDRESS pointing at the cluster.
     public var slurmBatch: String {
-        func raw(_ key: String, _ fallback: Int) -> Int {
-            if case .raw(let text)? = overrides[key], let n = Int(text) { return n }
-            return fallback
-        }
-        let nodes = raw("trainer.nnodes", 1), gpus = raw("trainer.n_gpus_per_node", 8)
+        let nodes = overrides.int("trainer.nnodes") ?? 1, gpus = overrides.int("trainer.n_gpus_per_node") ?? 8
         let jobName = String(runName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
         return """
             #!/bin/bash

@@ -93,8 +93,7 @@ struct Launch: ParsableCommand {
         let binary = URL(fileURLWithPath: grader ?? Launch.currentBinary).standardizedFileURL.path
         let extra = settings.compactMap(HydraOverride.parse)
         let launch = VerlLaunch(directory: directory, runName: runName, preset: preset, binary: binary, extra: extra)
-        let checked = Set(VerlPreset.all.flatMap { $0.overrides.map(\.key) } + launch.overrides.map(\.key)).subtracting(extra.map(\.key))
-        for o in extra where !checked.contains(o.key) && !VerlPreset.all.contains(where: { $0.overrides[o.key] != nil }) {
+        for o in extra where !VerlLaunch.checkedKeys.contains(o.key) {
             printError("note: \(o.key) is not among the keys OneShotKit checked against verl; verl will say if it does not exist")
         }
         if dryRun {
@@ -115,7 +114,7 @@ struct Launch: ParsableCommand {
             datasetID = chosen.first?.datasetID
         }
         guard !chosen.isEmpty else { throw ValidationError("no examples to train on") }
-        let batch = Int(launch.overrides["data.train_batch_size"].flatMap { if case .raw(let t) = $0 { return t } else { return nil } } ?? "128") ?? 128
+        let batch = launch.overrides.int("data.train_batch_size") ?? 128
         let trainRows = dataset == nil ? VerlRows.repeated(chosen, to: batch) : chosen.map(VerlRows.row)
         let catalog = BenchmarkCatalog.locate() ?? BenchmarkCatalog(directory: "datasets/benchmarks")
         var validationRows: [JSONObject] = [], validationSizes = JSONObject()
