@@ -151,7 +151,7 @@ extension PipelineConfig {
             try rank.finish()
         }
         if var engine = try root.table("engine") {
-            model = resolve(try engine.string("model") ?? "models/base")
+            model = try engine.string("model").map(resolve) ?? model
             threads = try engine.int("threads") ?? threads
             for (key, flag) in PipelineConfig.rlKeys {
                 guard let value = engine.get(key) else { continue }
@@ -265,15 +265,22 @@ private struct ConfigReader {
     mutating func table(_ key: String) throws -> ConfigReader? {
         guard let v = get(key) else { return nil }
         guard case .object = v else { throw fail(key, "expected a table [\(key)]") }
-        return ConfigReader(v, path: path, section: (section.map { $0 + "." } ?? "") + key)
+        return ConfigReader(v, path: path, section: child(key))
     }
+
+    /// A list of inline tables, each with its reader (section KEY[i]).
+    private mutating func tables(_ key: String, what: String) throws -> [ConfigReader]? {
+        guard let v = get(key) else { return nil }
+        guard let list = v.arrayValue else { throw fail(key, "expected a list of \(what)") }
+        return list.enumerated().map { i, item in ConfigReader(item, path: path, section: child("\(key)[\(i + 1)]")) }
+    }
+
+    private func child(_ name: String) -> String { (section.map { $0 + "." } ?? "") + name }
 
     /// A list of inline tables `{ family = "add", n = 16, seed = 101 }`.
     mutating func synthSets(_ key: String) throws -> [PipelineConfig.SynthSet]? {
-        guard let v = get(key) else { return nil }
-        guard let list = v.arrayValue else { throw fail(key, "expected a list of { family, n, seed } tables") }
-        return try list.enumerated().map { i, item in
-            var r = ConfigReader(item, path: path, section: (section.map { $0 + "." } ?? "") + "\(key)[\(i + 1)]")
+        try tables(key, what: "{ family, n, seed } tables")?.enumerated().map { i, reader in
+            var r = reader
             guard let family = try r.string("family") else { throw fail(key, "item \(i + 1): family is missing") }
             let set = PipelineConfig.SynthSet(family: family, n: try r.int("n") ?? 16, seed: try r.int("seed") ?? 0)
             try r.finish()
@@ -283,10 +290,8 @@ private struct ConfigReader {
 
     /// A list of `{ name = "pi1", pi = [1] }`, `{ name = "random", random = 1 }` or `{ name = "full", pool = true }`.
     mutating func arms(_ key: String) throws -> [PipelineConfig.Arm]? {
-        guard let v = get(key) else { return nil }
-        guard let list = v.arrayValue else { throw fail(key, "expected a list of arm tables") }
-        return try list.enumerated().map { i, item in
-            var r = ConfigReader(item, path: path, section: (section.map { $0 + "." } ?? "") + "\(key)[\(i + 1)]")
+        try tables(key, what: "arm tables")?.enumerated().map { i, reader in
+            var r = reader
             guard let name = try r.string("name") else { throw fail(key, "item \(i + 1): name is missing") }
             let pi = try r.ints("pi"), random = try r.int("random"), pool = r.get("pool") == .bool(true)
             let examples: PipelineConfig.Arm.Examples

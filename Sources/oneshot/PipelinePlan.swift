@@ -99,7 +99,7 @@ struct PipelinePlan {
 
     /// One line on what `stage` left in the store.
     func summary(_ stage: String, store: Store) throws -> String {
-        let stats = try store.stats()
+        let stats = ["data", "dedup", "decontaminate"].contains(stage) ? try store.stats() : []
         let pool = stats.first { $0.name == config.pool }
         switch stage {
         case "data":
