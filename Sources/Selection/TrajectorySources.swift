@@ -87,20 +87,12 @@ public enum TrajectoryReader {
         var order: [String] = []
         var groups: [String: [Int: (correct: Int, sampled: Int)]] = [:]
         for (fileStep, path) in files {
-            guard let data = FileManager.default.contents(atPath: path) else { throw TrajectoryError("\(path): cannot read the file") }
-            let bytes = [UInt8](data)
-            var lineNumber = 0
-            var start = 0
-            while start < bytes.count {
-                guard let end = bytes[start...].firstIndex(of: 0x0A) else { break }   // incomplete last line
-                lineNumber += 1
-                defer { start = end + 1 }
-                let line = bytes[start..<end]
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+            guard let lines = CompleteLines.read(path) else { throw TrajectoryError("\(path): cannot read the file") }
+            for (lineNumber, line) in lines {
                 let value: JSONValue
                 do {
-                    value = try Array(line).withUnsafeBufferPointer { try JSONParser.parse($0) }
-                } catch let error as JSONParseError {
+                    value = try JSONParser.parse(line)
+                } catch {
                     throw TrajectoryError("\(path):\(lineNumber): invalid JSON at column \(error.offset + 1): \(error.message)")
                 }
                 guard let index = value["ex_index"]?.scalarText else {

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Selection
 
 /// verl's per-step metrics, from its file logger (`trainer.logger` with "file": JSON lines
 /// `{"step": N, "data": {...}}`) or, as a fallback, its console lines (`step:N - key:value - ...`).
@@ -80,12 +81,9 @@ public enum VerlMetrics {
         }
     }
 
-    /// The file's lines that end with a newline, numbered from 1 (blank lines left out).
-    static func completeLines(_ path: String) throws -> [(Int, String)] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw VerlReadError("\(path): cannot read the file") }
-        var lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
-        lines.removeLast()   // after the last newline: empty, or a line still being written
-        return lines.enumerated().compactMap { i, line in line.trimmingCharacters(in: .whitespaces).isEmpty ? nil : (i + 1, line) }
+    static func completeLines(_ path: String) throws -> [(number: Int, text: String)] {
+        guard let lines = CompleteLines.read(path) else { throw VerlReadError("\(path): cannot read the file") }
+        return lines
     }
 }
 
