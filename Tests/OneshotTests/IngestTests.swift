@@ -104,5 +104,24 @@ extension CLITests {
         let metrics = try s.stepMetrics(runID: try s.requireRun(named: "fork").id)
         #expect(try JSONParser.parse(metrics[0].metrics)["entropy"]?.numberValue == 0.611)
     }
+
+    /// A broken line in a finished part of a dump or log stops the ingest with its file, line and field, and
+    /// changes nothing in the store.
+    @Test func ingestRefusesBrokenLinesByFileAndLine() throws {
+        let dir = NSTemporaryDirectory() + "ingest-bad-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try paperRankedStore(dir)
+        let out = dir + "/run"
+        #expect(try run(["launch", "--preset", "paper-qwen2.5-math-1.5b-grpo", "--run", "paper", "--pi", "1", "--out", out], store: store).status == 0)
+        try append([rollout(step: 1, index: 124, score: 1), #"{"output": "no index", "score": 1.0, "step": 1}"#], to: out + "/rollouts/1.jsonl")
+        let missing = try run(["ingest", out], store: store)
+        #expect(missing.status != 0 && missing.stderr.contains("rollouts/1.jsonl:2: field 'ex_index': missing"), "\(missing.stderr)")
+        try "".write(toFile: out + "/rollouts/1.jsonl", atomically: true, encoding: .utf8)
+        try append(["{\"step\": 1, \"data\": {\"critic/score/mean\": 0.5}}", "{\"step\": 2, \"data\": {\"critic/score/mean\": 0.5"], to: out + "/logs/metrics.jsonl")
+        let broken = try run(["ingest", out], store: store)
+        #expect(broken.status != 0 && broken.stderr.contains("logs/metrics.jsonl:2: invalid JSON"), "\(broken.stderr)")
+        let s = try Store(path: store)
+        #expect(try s.stepMetrics(runID: try s.requireRun(named: "run").id).isEmpty)
+    }
 }
 
