@@ -14,7 +14,7 @@ public final class BatchSampler {
     public let capacity: Int
     private let buffer: UnsafeMutableBufferPointer<Float>
     /// keys/values: [capacity, L, NH, maxSeqLen, head size], each head's history contiguous; the rest: the active rows' activations for one step.
-    private let keys, values, x, ln, qkv, y, proj, fc, fcGelu, logits, scores, mean, rstd: UnsafeMutablePointer<Float>
+    private let keys, values, x, ln, qkv, y, fc, fcGelu, logits, scores, mean, rstd: UnsafeMutablePointer<Float>
 
     public init(model: GPT<Float>, capacity: Int) {
         precondition(capacity > 0)
@@ -22,13 +22,13 @@ public final class BatchSampler {
         self.capacity = capacity
         let c = model.config, C = c.channels, M = capacity
         let cache = M * c.layers * c.maxSeqLen * C
-        let sizes = [cache, cache, M * C, M * C, M * 3 * C, M * C, M * C, M * 4 * C, M * 4 * C, M * c.vocabSize, c.maxSeqLen, M, M]
+        let sizes = [cache, cache, M * C, M * C, M * 3 * C, M * C, M * 4 * C, M * 4 * C, M * c.vocabSize, c.maxSeqLen, M, M]
         buffer = .allocate(capacity: sizes.reduce(0, +))
         buffer.initialize(repeating: 0)
         var starts: [UnsafeMutablePointer<Float>] = [], next = buffer.baseAddress!
         for size in sizes { starts.append(next); next += size }
-        (keys, values, x, ln, qkv, y, proj) = (starts[0], starts[1], starts[2], starts[3], starts[4], starts[5], starts[6])
-        (fc, fcGelu, logits, scores, mean, rstd) = (starts[7], starts[8], starts[9], starts[10], starts[11], starts[12])
+        (keys, values, x, ln, qkv, y) = (starts[0], starts[1], starts[2], starts[3], starts[4], starts[5])
+        (fc, fcGelu, logits, scores, mean, rstd) = (starts[6], starts[7], starts[8], starts[9], starts[10], starts[11])
     }
 
     deinit { buffer.deallocate() }
@@ -122,20 +122,17 @@ public final class BatchSampler {
                     let q = row + h * hs
                     // scores = scale · K q over the head's history; out = Vᵀ softmax(scores)
                     cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(t + 1), Int32(hs), scale, keys + head, Int32(hs), q, 1, 0, scores, 1)
-                    var maxScore = -Float.infinity
-                    for u in 0...t { maxScore = max(maxScore, scores[u]) }
+                    let maxScore = FastMath.maximum(scores, count: t + 1)
                     let sum = FastMath.expShifted(scores, count: t + 1, shift: maxScore)
                     cblas_sgemv(CblasRowMajor, CblasTrans, Int32(t + 1), Int32(hs), 1 / sum, values + head, Int32(hs), scores, 1, 0,
                                 y + j * C + h * hs, 1)
                 }
             }
-            Linear.forward(proj, y, at("attprojw") + l * C * C, at("attprojb") + l * C, N: M, C: C, OC: C)
-            for i in 0..<(M * C) { x[i] += proj[i] }
+            Linear.forward(x, y, at("attprojw") + l * C * C, at("attprojb") + l * C, residual: x, N: M, C: C, OC: C)
             LayerNorm.forward(ln, mean, rstd, x, at("ln2w") + l * C, at("ln2b") + l * C, N: M, C: C)
             Linear.forward(fc, ln, at("fcw") + l * 4 * C * C, at("fcb") + l * 4 * C, N: M, C: C, OC: 4 * C)
             GELU.forward(fcGelu, fc, N: M * 4 * C)
-            Linear.forward(proj, fcGelu, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, N: M, C: 4 * C, OC: C)
-            for i in 0..<(M * C) { x[i] += proj[i] }
+            Linear.forward(x, fcGelu, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, residual: x, N: M, C: 4 * C, OC: C)
         }
         LayerNorm.forward(ln, mean, rstd, x, at("lnfw"), at("lnfb"), N: M, C: C)
         Linear.forward(logits, ln, wte, nil, N: M, C: C, OC: V)

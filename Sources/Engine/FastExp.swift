@@ -46,8 +46,9 @@ enum FastMath {
         while i < n { out[i] = GELU.value(inp[i]); i += 1 }
     }
 
-    /// dinp += GELU'(inp) · dout over n Floats.
-    static func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, count n: Int) {
+    /// dinp += GELU'(inp) · dout over n Floats (dinp = ... without `accumulate`).
+    static func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, count n: Int,
+                             accumulate: Bool) {
         var i = 0
         while i + 8 <= n {
             let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -55,16 +56,30 @@ enum FastMath {
             let x2 = x * x
             let slope: SIMD8<Float> = x * 0.5 * (1 - th * th) * k * (1 + 3 * c * x2)
             let local: SIMD8<Float> = (1 + th) * 0.5 + slope
-            let d = UnsafeRawPointer(dinp + i).loadUnaligned(as: SIMD8<Float>.self)
+            let d = accumulate ? UnsafeRawPointer(dinp + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>()
             UnsafeMutableRawPointer(dinp + i).storeBytes(of: d + local * UnsafeRawPointer(dout + i).loadUnaligned(as: SIMD8<Float>.self),
                                                          as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { dinp[i] += GELU.derivative(inp[i]) * dout[i]; i += 1 }
+        while i < n { dinp[i] = (accumulate ? dinp[i] : 0) + GELU.derivative(inp[i]) * dout[i]; i += 1 }
     }
 }
 
 extension FastMath {
+    /// The largest of n ≥ 1 Floats. Concrete on purpose: the same lane-wise `replace(with:where:)` in code
+    /// generic over the scalar became a lane-by-lane loop through memory, not one `vmaxps`.
+    static func maximum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
+        var best = SIMD8<Float>(repeating: -.infinity), i = 0
+        while i + 8 <= n {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            best.replace(with: v, where: v .> best)
+            i += 8
+        }
+        var m = best.max()
+        while i < n { m = Swift.max(m, x[i]); i += 1 }
+        return m
+    }
+
     /// x[i] = e^(x[i] − shift) over n Floats; returns their sum.
     static func expShifted(_ x: UnsafeMutablePointer<Float>, count n: Int, shift: Float) -> Float {
         var i = 0

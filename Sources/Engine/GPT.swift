@@ -111,16 +111,17 @@ public final class GPT<T: Scalar> {
         var tokens: [Int32] = []
         var targets: [Int32]? = nil
         var validTargets = 0
-        /// How much of the buffers this batch shape uses (they may be larger).
-        var used = 0
+        /// How much of the gradient buffer the backward pass accumulates into for this batch shape (the
+        /// gradients it writes outright, and the activations without one, are laid out after it).
+        var accumulated = 0
 
-        /// Zeroes the part of the gradient buffer this batch uses.
-        func zeroGradientBuffer() { UnsafeMutableBufferPointer(rebasing: gradBuffer[0..<used]).update(repeating: 0) }
+        /// Zeroes the part of the gradient buffer the backward pass accumulates into.
+        func zeroGradientBuffer() { UnsafeMutableBufferPointer(rebasing: gradBuffer[0..<accumulated]).update(repeating: 0) }
     }
 
     private func activations(B: Int, T steps: Int) -> Activations {
         if let acts, acts.B == B, acts.T == steps { return acts }
-        let (offsets, total) = activationLayout(B: B, T: steps)
+        let (offsets, accumulated, total) = activationLayout(B: B, T: steps)
         // Batches of varying length (RL steps) reuse the buffers, made once for B rows of the whole context.
         var buffer: UnsafeMutableBufferPointer<T>, gradBuffer: UnsafeMutableBufferPointer<T>
         if let acts, acts.buffer.count >= total {
@@ -134,27 +135,36 @@ public final class GPT<T: Scalar> {
             gradBuffer.initialize(repeating: 0)
         }
         var a = Activations(B: B, T: steps, buffer: buffer, gradBuffer: gradBuffer)
-        a.used = total
+        a.accumulated = accumulated
         a.offsets = offsets
         acts = a
         return a
     }
 
-    /// Where each activation of a [B,T] batch starts in the activation buffer, and the buffer's size.
-    private func activationLayout(B: Int, T steps: Int) -> (offsets: [String: Int], total: Int) {
+    /// Where each activation of a [B,T] batch starts in the activation buffer, how many leading elements have
+    /// gradients that backward accumulates (it zeroes only those), and the buffer's size. Next come the
+    /// gradients backward writes outright (each has one writer, called with `accumulate: false`), last the
+    /// activations without a gradient: attention weights, layer-norm statistics, probabilities and losses.
+    private func activationLayout(B: Int, T steps: Int) -> (offsets: [String: Int], accumulated: Int, total: Int) {
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
-        let sizes: [(String, Int)] = [
-            ("encoded", BT * C), ("ln1", L * BT * C), ("ln1mean", L * BT), ("ln1rstd", L * BT), ("qkv", L * BT * 3 * C),
-            ("atty", L * BT * C), ("att", L * B * NH * steps * steps), ("attproj", L * BT * C), ("residual2", L * BT * C),
-            ("ln2", L * BT * C), ("ln2mean", L * BT), ("ln2rstd", L * BT), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
-            ("fcproj", L * BT * C), ("residual3", L * BT * C), ("lnf", BT * C), ("lnfmean", BT), ("lnfrstd", BT),
-            ("logits", BT * V), ("probs", BT * V), ("losses", BT),
+        let accumulated: [(String, Int)] = [
+            ("encoded", BT * C), ("qkv", L * BT * 3 * C), ("residual2", L * BT * C), ("residual3", L * BT * C),
+            ("lnf", BT * C), ("logits", BT * V),
+        ]
+        let written: [(String, Int)] = [
+            ("ln1", L * BT * C), ("atty", L * BT * C), ("ln2", L * BT * C), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
+        ]
+        let without: [(String, Int)] = [
+            ("att", L * B * NH * steps * steps), ("ln1mean", L * BT), ("ln1rstd", L * BT), ("ln2mean", L * BT), ("ln2rstd", L * BT),
+            ("lnfmean", BT), ("lnfrstd", BT), ("probs", BT * V), ("losses", BT),
         ]
         var offsets: [String: Int] = [:]
         var total = 0
-        for (name, n) in sizes { offsets[name] = total; total += n }
-        return (offsets, total)
+        for (name, n) in accumulated { offsets[name] = total; total += n }
+        let accumulatedEnd = total
+        for (name, n) in written + without { offsets[name] = total; total += n }
+        return (offsets, accumulatedEnd, total)
     }
 
     /// Runs the model on `tokens` ([B,T], row-major); with `targets` (-1 to ignore a position) returns the
@@ -174,20 +184,19 @@ public final class GPT<T: Scalar> {
         for l in 0..<L {
             let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
             let ln1 = act("ln1") + l * BT * C, qkv = act("qkv") + l * BT * 3 * C, atty = act("atty") + l * BT * C
-            let att = act("att") + l * B * NH * steps * steps, attproj = act("attproj") + l * BT * C
+            let att = act("att") + l * B * NH * steps * steps
             let residual2 = act("residual2") + l * BT * C, ln2 = act("ln2") + l * BT * C
             let fch = act("fch") + l * BT * 4 * C, fchgelu = act("fchgelu") + l * BT * 4 * C
-            let fcproj = act("fcproj") + l * BT * C, residual3 = act("residual3") + l * BT * C
+            let residual3 = act("residual3") + l * BT * C
             LayerNorm.forward(ln1, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, residual, p("ln1w") + l * C, p("ln1b") + l * C, N: BT, C: C)
             Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C)
             Attention.forward(atty, att, qkv, B: B, T: steps, C: C, NH: NH)
-            Linear.forward(attproj, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, N: BT, C: C, OC: C)
-            for i in 0..<(BT * C) { residual2[i] = residual[i] + attproj[i] }
+            Linear.forward(residual2, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, residual: residual, N: BT, C: C, OC: C)
             LayerNorm.forward(ln2, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, residual2, p("ln2w") + l * C, p("ln2b") + l * C, N: BT, C: C)
             Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C)
             GELU.forward(fchgelu, fch, N: BT * 4 * C)
-            Linear.forward(fcproj, fchgelu, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, N: BT, C: 4 * C, OC: C)
-            for i in 0..<(BT * C) { residual3[i] = residual2[i] + fcproj[i] }
+            Linear.forward(residual3, fchgelu, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, residual: residual2,
+                           N: BT, C: 4 * C, OC: C)
         }
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
         LayerNorm.forward(act("lnf"), act("lnfmean"), act("lnfrstd"), last, p("lnfw"), p("lnfb"), N: BT, C: C)
@@ -289,7 +298,8 @@ public final class GPT<T: Scalar> {
     private func backwardFromLogits(_ a: Activations) {
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
-        Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: a.B * a.T, C: config.channels, OC: config.vocabSize)
+        Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: a.B * a.T, C: config.channels, OC: config.vocabSize,
+                        accumulate: false)
         backwardFromHidden(a)
     }
 
@@ -310,20 +320,21 @@ public final class GPT<T: Scalar> {
             for i in 0..<(BT * C) { dresidual2[i] += dresidual3[i] }
             let dfcproj = dresidual3
             Linear.backward(d("fchgelu") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, dfcproj,
-                            act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C)
-            GELU.backward(d("fch") + l * BT * 4 * C, act("fch") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C)
+                            act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false)
+            GELU.backward(d("fch") + l * BT * 4 * C, act("fch") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C,
+                          accumulate: false)
             Linear.backward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
-                            act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C)
+                            act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, accumulate: false)
             LayerNorm.backward(dresidual2, g("ln2w") + l * C, g("ln2b") + l * C, d("ln2") + l * BT * C, act("residual2") + l * BT * C,
                                p("ln2w") + l * C, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, N: BT, C: C)
             // residual2 = residual + attproj
             for i in 0..<(BT * C) { dresidual[i] += dresidual2[i] }
             Linear.backward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, dresidual2,
-                            act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C)
+                            act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, accumulate: false)
             Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
                                act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH)
             Linear.backward(d("ln1") + l * BT * C, g("qkvw") + l * 3 * C * C, g("qkvb") + l * 3 * C, d("qkv") + l * BT * 3 * C,
-                            act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C)
+                            act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C, accumulate: false)
             LayerNorm.backward(dresidual, g("ln1w") + l * C, g("ln1b") + l * C, d("ln1") + l * BT * C, residual,
                                p("ln1w") + l * C, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, N: BT, C: C)
         }

@@ -92,17 +92,15 @@ public enum Pretraining {
 }
 
 extension Pretraining {
+    /// Batch rows per forward and backward pass. Small pieces keep a pass's activations (about 5 MB a row at
+    /// 4 layers, 128 channels, context 128) in the caches: one thread trained about 12% faster in pieces of 2
+    /// rows than in one pass over 32 (pieces of 1 and 4: about 8%).
+    static let rowsPerPiece = 2
+
     /// One step's gradients (mean cross-entropy over the batch's targets) in `parallel.model.grads`; returns
-    /// the loss. One worker takes the whole batch in one pass; more take pieces of 4 rows.
+    /// the loss. The batch goes through in pieces of ``rowsPerPiece`` rows, shared among the workers.
     static func gradients(_ parallel: DataParallel, tokens: [Int32], targets: [Int32], B: Int, T: Int) -> Float {
-        if parallel.workers == 1 {
-            let model = parallel.model
-            model.zeroGradients()
-            let loss = model.forward(tokens: tokens, targets: targets, B: B, T: T)
-            model.backward()
-            return loss
-        }
-        let rowsPerPiece = 4, pieces = (B + rowsPerPiece - 1) / rowsPerPiece
+        let pieces = (B + rowsPerPiece - 1) / rowsPerPiece
         let weight = 1 / Float(max(1, targets.filter { $0 >= 0 }.count))
         let lock = NSLock()
         var loss: Float = 0

@@ -25,15 +25,47 @@ import Testing
     @Test func floatGeluMatchesDouble() {
         let n = 203
         let inputs = (0..<n).map { Float($0 - 101) * 0.07 }
-        var out = [Float](repeating: 0, count: n), grad = [Float](repeating: 0.5, count: n)
+        var out = [Float](repeating: 0, count: n), grad = [Float](repeating: 0.5, count: n), written = grad
         let ones = [Float](repeating: 1, count: n)
         GELU.forward(&out, inputs, N: n)
         GELU.backward(&grad, inputs, ones, N: n)
+        GELU.backward(&written, inputs, ones, N: n, accumulate: false)
         for i in 0..<n {
             let x = Double(inputs[i])
             #expect(abs(Double(out[i]) - GELU.value(x)) < 1e-5)
             #expect(abs(Double(grad[i]) - 0.5 - GELU.derivative(x)) < 1e-5)
+            #expect(abs(Double(written[i]) - GELU.derivative(x)) < 1e-5)
         }
+    }
+
+    /// The eight-lane maximum finds the largest element wherever it sits, the tail included.
+    @Test func maximumFindsTheLargest() {
+        for n in [1, 7, 8, 9, 23] {
+            for position in 0..<n {
+                var xs = (0..<n).map { -Float($0 % 5) - 1 }
+                xs[position] = 3
+                #expect(FastMath.maximum(xs, count: n) == 3)
+            }
+        }
+        #expect(FastMath.maximum([-Float.infinity, -5, -2], count: 3) == -2)
+    }
+
+    /// The Float AdamW path (eight lanes and a tail) takes the same step as the Double one.
+    @Test func floatAdamWMatchesDouble() {
+        let config = GPTConfig(vocabSize: 5, maxSeqLen: 3, layers: 1, heads: 1, channels: 4)
+        let single = GPT<Float>(config: config, seed: 3), double = GPT<Double>(config: config, seed: 3)
+        #expect(single.params.count % 8 != 0)   // the tail is exercised
+        for i in 0..<single.params.count {
+            let gradient = sin(Double(i)) * 0.3
+            single.grads[i] = Float(gradient)
+            double.grads[i] = gradient
+        }
+        let optimizer = AdamW(learningRate: 0.01, weightDecay: 0.1, maxGradNorm: 1)
+        for _ in 0..<3 {
+            let (a, b) = (single.update(optimizer), double.update(optimizer))
+            #expect(abs(a - b) < 1e-5 * b)
+        }
+        for i in 0..<single.params.count { #expect(abs(Double(single.params[i]) - double.params[i]) < 1e-5) }
     }
 
     @Test func expShiftedSumsTheExponentials() {

@@ -4,13 +4,12 @@ import Testing
 /// Compares a layer's backward with central finite differences of L = Σ out·w (w random), in Double.
 /// `forward` maps the inputs to the output; `backward` gets the inputs and dL/dout = w and returns dL/dinput
 /// for each input. Returns the worst relative error over every input element.
-func worstGradientError(_ inputs: [[Double]], forward: ([[Double]]) -> [Double],
+func worstGradientError(_ inputs: [[Double]], step eps: Double = 1e-6, forward: ([[Double]]) -> [Double],
                         backward: ([[Double]], [Double]) -> [[Double]]) -> Double {
     var rng = Generator(seed: 7)
     let out = forward(inputs)
     let w = out.map { _ in rng.uniform() * 2 - 1 }
     let analytic = backward(inputs, w)
-    let eps = 1e-6
     var worst = 0.0
     for (k, input) in inputs.enumerated() {
         for i in input.indices {
@@ -54,7 +53,7 @@ struct Generator {
     }
 
     @Test func layerNorm() {
-        let (N, C) = (3, 6)
+        let (N, C) = (3, 19)   // two groups of eight lanes and a tail of three
         var g = Generator(seed: 2)
         let error = worstGradientError([g.values(N * C), g.values(C), g.values(C)], forward: { x in
             var out = [Double](repeating: 0, count: N * C), mean = [Double](repeating: 0, count: N), rstd = [Double](repeating: 0, count: N)
@@ -71,9 +70,11 @@ struct Generator {
     }
 
     @Test func attention() {
-        let (B, T, C, NH) = (2, 4, 6, 2)
+        let (B, T, C, NH) = (2, Attention.block + 5, 6, 2)   // a whole query block and a partial one
         var g = Generator(seed: 3)
-        let error = worstGradientError([g.values(B * T * 3 * C)], forward: { x in
+        // A larger step than the other layers': L sums B·T·C products, and at 1e-6 its rounding alone moves a
+        // small gradient's difference quotient by about 1e-4 of its size.
+        let error = worstGradientError([g.values(B * T * 3 * C)], step: 1e-4, forward: { x in
             var out = [Double](repeating: 0, count: B * T * C), att = [Double](repeating: 0, count: B * NH * T * T)
             Attention.forward(&out, &att, x[0], B: B, T: T, C: C, NH: NH)
             return out
@@ -85,6 +86,44 @@ struct Generator {
             return [dqkv]
         })
         #expect(error < 1e-5)   // a wrong term gives errors near 1e-1; BLAS's summation order moves the noise past 1e-6
+    }
+
+    /// A residual given to the forward pass is added to the output, in place as well (out == residual).
+    @Test func linearAddsItsResidual() {
+        let (N, C, OC) = (3, 4, 5)
+        var g = Generator(seed: 8)
+        let (inp, weight, bias, residual) = (g.values(N * C), g.values(OC * C), g.values(OC), g.values(N * OC))
+        var plain = [Double](repeating: 0, count: N * OC), fused = plain
+        Linear.forward(&plain, inp, weight, bias, N: N, C: C, OC: OC)
+        Linear.forward(&fused, inp, weight, bias, residual: residual, N: N, C: C, OC: OC)
+        var inPlace = residual
+        inPlace.withUnsafeMutableBufferPointer { Linear.forward($0.baseAddress!, inp, weight, nil, residual: $0.baseAddress!, N: N, C: C, OC: OC) }
+        var noBias = [Double](repeating: 0, count: N * OC)
+        Linear.forward(&noBias, inp, weight, nil, N: N, C: C, OC: OC)
+        for i in 0..<(N * OC) {
+            #expect(abs(fused[i] - (plain[i] + residual[i])) < 1e-12)
+            #expect(abs(inPlace[i] - (noBias[i] + residual[i])) < 1e-12)
+        }
+    }
+
+    /// `accumulate: false` writes the input gradient over whatever the buffer held; the default adds to it.
+    @Test func backwardWritesOrAccumulates() {
+        let (N, C, OC) = (3, 4, 5)
+        var g = Generator(seed: 9)
+        let (inp, weight, dout) = (g.values(N * C), g.values(OC * C), g.values(N * OC))
+        var fromZero = [Double](repeating: 0, count: N * C), written = [Double](repeating: 7, count: N * C), added = written
+        var dw = [Double](repeating: 0, count: OC * C)
+        Linear.backward(&fromZero, &dw, nil, dout, inp, weight, N: N, C: C, OC: OC)
+        Linear.backward(&written, &dw, nil, dout, inp, weight, N: N, C: C, OC: OC, accumulate: false)
+        Linear.backward(&added, &dw, nil, dout, inp, weight, N: N, C: C, OC: OC)
+        for i in 0..<(N * C) {
+            #expect(abs(written[i] - fromZero[i]) < 1e-12)
+            #expect(abs(added[i] - (7 + fromZero[i])) < 1e-12)
+        }
+        var geluZero = [Double](repeating: 0, count: N * C), geluWritten = [Double](repeating: 7, count: N * C)
+        GELU.backward(&geluZero, inp, inp, N: N * C)
+        GELU.backward(&geluWritten, inp, inp, N: N * C, accumulate: false)
+        #expect(geluZero == geluWritten)
     }
 
     @Test func gelu() {
