@@ -2,7 +2,7 @@ import CBLAS
 import RealModule
 
 /// The element types the engine computes in: Float for training, Double for gradient checks.
-public protocol Scalar: Real & BinaryFloatingPoint & SIMDScalar & Sendable {
+public protocol Scalar: Real & BinaryFloatingPoint & SIMDScalar & Codable & Sendable {
     /// C = alpha · op(A) · op(B) + beta · C, row-major, through BLAS.
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
