@@ -3,8 +3,9 @@ import Foundation
 
 /// Generates continuations of many prompts at once: every unfinished row advances one token per step, so
 /// each layer's matrix product covers all of them (one BLAS call for M rows instead of M calls for one).
-/// Each row keeps its own KV cache and position; prompts are fed through the same steps (a row still in its
-/// prompt feeds the next prompt token and samples nothing), so rows of different lengths mix freely.
+/// Each row keeps its own KV cache and position. The prompts go in first, all their tokens but the last in
+/// steps of up to ``prefillRows`` tokens (a row's tokens see each other through the cache, causally), then
+/// every row advances from its own position, so prompts of different lengths mix freely.
 ///
 /// Float, not generic, like ``Pretraining/train(_:config:tokenizer:progress:)``: the hot loop is
 /// specialised inside this module whatever module calls it.
@@ -12,16 +13,22 @@ public final class BatchSampler {
     public let model: GPT<Float>
     /// The most rows one call can take.
     public let capacity: Int
+    /// The most tokens one step feeds: ``capacity`` rows while decoding, more while prefilling prompts, where
+    /// one larger matrix product is cheaper than several.
+    let stepRows: Int
+    static let prefillRows = 256
     private let buffer: UnsafeMutableBufferPointer<Float>
-    /// keys/values: [capacity, L, NH, maxSeqLen, head size], each head's history contiguous; the rest: the active rows' activations for one step.
+    /// keys/values: [capacity, L, NH, maxSeqLen, head size], each head's history contiguous; the rest: one
+    /// step's activations, up to ``stepRows`` tokens.
     private let keys, values, x, ln, qkv, y, fc, fcGelu, logits, scores, mean, rstd: UnsafeMutablePointer<Float>
 
     public init(model: GPT<Float>, capacity: Int) {
         precondition(capacity > 0)
         self.model = model
         self.capacity = capacity
-        let c = model.config, C = c.channels, M = capacity
-        let cache = M * c.layers * c.maxSeqLen * C
+        stepRows = max(capacity, BatchSampler.prefillRows)
+        let c = model.config, C = c.channels, M = stepRows
+        let cache = capacity * c.layers * c.maxSeqLen * C
         let sizes = [cache, cache, M * C, M * C, M * 3 * C, M * C, M * 4 * C, M * 4 * C, M * c.vocabSize, c.maxSeqLen, M, M]
         buffer = .allocate(capacity: sizes.reduce(0, +))
         buffer.initialize(repeating: 0)
@@ -56,10 +63,15 @@ public final class BatchSampler {
         for r in 0..<rows {
             if let leader = leaderOf[prompts[r]] { followers[leader].append(r) } else { leaderOf[prompts[r]] = r }
         }
-        var position = [Int](repeating: 0, count: rows)
-        var feed = prompts.map { $0[0] }
-        var outputs = [[Int32]](repeating: [], count: rows)
         var active = (0..<rows).filter { leaderOf[prompts[$0]] == $0 }
+        let prefill = active.flatMap { r in prompts[r].dropLast().enumerated().map { (row: r, token: $0.element, position: $0.offset) } }
+        for start in stride(from: 0, to: prefill.count, by: stepRows) {
+            let part = prefill[start..<min(prefill.count, start + stepRows)]
+            step(rows: part.map(\.row), tokens: part.map(\.token), positions: part.map(\.position))
+        }
+        var position = prompts.map { $0.count - 1 }
+        var feed = prompts.map { $0.last! }
+        var outputs = [[Int32]](repeating: [], count: rows)
         var tokens: [Int32] = [], positions: [Int] = []
         let V = model.config.vocabSize, S = model.config.maxSeqLen
         while !active.isEmpty {
@@ -71,7 +83,6 @@ public final class BatchSampler {
             for (j, r) in active.enumerated() {
                 let next = position[r] + 1
                 position[r] = next
-                if next < prompts[r].count { feed[r] = prompts[r][next]; stillActive.append(r); continue }
                 let group = outputs[r].isEmpty ? [r] + followers[r] : [r]
                 for member in group {
                     if member != r { copyCache(from: r, to: member, positions: next); position[member] = next }
@@ -97,12 +108,14 @@ public final class BatchSampler {
         }
     }
 
-    /// Feeds one token per listed row at its position (every earlier position of that row fed before) and
-    /// leaves the next-token logits of row j of the list in `logits[j]`.
+    /// Feeds one token per entry of the lists: row `rows[j]` gets `tokens[j]` at `positions[j]`, every earlier
+    /// position of that row fed before or earlier in these lists (a row may appear several times, in position
+    /// order). Leaves the next-token logits of entry j in `logits[j]`.
     func step(rows: [Int], tokens: [Int32], positions: [Int]) {
         let c = model.config
         let (C, L, NH, V, S) = (c.channels, c.layers, c.heads, c.vocabSize, c.maxSeqLen)
         let M = rows.count, hs = C / NH, scale = 1 / Float(hs).squareRoot()
+        precondition(M <= stepRows, "a step feeds at most stepRows tokens")
         let p = model.params.baseAddress!, lay = model.layout
         func at(_ name: String) -> UnsafeMutablePointer<Float> { p + lay.offset(name) }
         let (wte, wpe) = (at("wte"), at("wpe"))
@@ -113,19 +126,22 @@ public final class BatchSampler {
         for l in 0..<L {
             LayerNorm.forward(ln, mean, rstd, x, at("ln1w") + l * C, at("ln1b") + l * C, N: M, C: C)
             Linear.forward(qkv, ln, at("qkvw") + l * 3 * C * C, at("qkvb") + l * 3 * C, N: M, C: C, OC: 3 * C)
+            // Every entry's key and value go into the caches before any entry attends: an entry sees the
+            // earlier positions of its row fed in this same step.
             for j in 0..<M {
                 let t = positions[j], row = qkv + j * 3 * C
                 for h in 0..<NH {
                     let head = ((rows[j] * L + l) * NH + h) * S * hs
                     (keys + head + t * hs).update(from: row + C + h * hs, count: hs)
                     (values + head + t * hs).update(from: row + 2 * C + h * hs, count: hs)
-                    let q = row + h * hs
-                    // scores = scale · K q over the head's history; out = Vᵀ softmax(scores)
-                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(t + 1), Int32(hs), scale, keys + head, Int32(hs), q, 1, 0, scores, 1)
-                    let maxScore = FastMath.maximum(scores, count: t + 1)
-                    let sum = FastMath.expShifted(scores, count: t + 1, shift: maxScore)
-                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(t + 1), Int32(hs), 1 / sum, values + head, Int32(hs), scores, 1, 0,
-                                y + j * C + h * hs, 1)
+                }
+            }
+            for j in 0..<M {
+                let t = positions[j]
+                for h in 0..<NH {
+                    let head = ((rows[j] * L + l) * NH + h) * S * hs
+                    BatchSampler.attend(qkv + j * 3 * C + h * hs, keys: keys + head, values: values + head, through: t,
+                                        headSize: hs, scale: scale, scores: scores, out: y + j * C + h * hs)
                 }
             }
             Linear.forward(x, y, at("attprojw") + l * C * C, at("attprojb") + l * C, residual: x, N: M, C: C, OC: C)
@@ -136,6 +152,16 @@ public final class BatchSampler {
         }
         LayerNorm.forward(ln, mean, rstd, x, at("lnfw"), at("lnfb"), N: M, C: C)
         Linear.forward(logits, ln, wte, nil, N: M, C: C, OC: V)
+    }
+
+    /// One query's attention over positions 0...t of one head's cache ([positions, hs] keys and values, each
+    /// position's vector contiguous): scores = scale · Kq, out = Vᵀ softmax(scores), each product one sgemv.
+    static func attend(_ q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, through t: Int,
+                       headSize hs: Int, scale: Float, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        let n = Int32(t + 1)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, n, Int32(hs), scale, keys, Int32(hs), q, 1, 0, scores, 1)
+        let sum = FastMath.expShifted(scores, count: t + 1, shift: FastMath.maximum(scores, count: t + 1))
+        cblas_sgemv(CblasRowMajor, CblasTrans, n, Int32(hs), 1 / sum, values, Int32(hs), scores, 1, 0, out, 1)
     }
 
     /// The next-token logits of row j of the last step's list.

@@ -33,6 +33,32 @@ import Testing
         }
     }
 
+    /// Whole prompts fed in one step (a row's entries in position order, as the prefill does) give each
+    /// entry the full forward pass's next-token probabilities: every entry's key and value are in the cache
+    /// before any entry attends, and each sees only its own row's earlier positions.
+    @Test func oneStepFeedsWholePrompts() {
+        let config = GPTConfig(vocabSize: 11, maxSeqLen: 24, layers: 2, heads: 2, channels: 32)
+        let model = GPT<Float>(config: config, seed: 6)
+        var g = Generator(seed: 4)
+        for i in 0..<model.params.count { model.params[i] += Float(g.uniform() * 0.4 - 0.2) }
+        let prompts: [[Int32]] = [(0..<20).map { Int32(($0 * 7 + 3) % 11) }, (0..<9).map { Int32($0 % 11) }, (0..<13).map { Int32(($0 * 5) % 11) }]
+        let sampler = BatchSampler(model: model, capacity: 3)
+        let entries = prompts.enumerated().flatMap { r, tokens in tokens.enumerated().map { (row: r, token: $0.element, position: $0.offset) } }
+        sampler.step(rows: entries.map(\.row), tokens: entries.map(\.token), positions: entries.map(\.position))
+        let expected = prompts.map { tokens -> [Float] in
+            model.forward(tokens: tokens, targets: nil, B: 1, T: tokens.count)
+            return Array(model.probabilities)
+        }
+        for (j, entry) in entries.enumerated() {
+            let logits = sampler.logits(ofRow: j).map(Double.init)
+            let exps = logits.map { Foundation.exp($0 - logits.max()!) }
+            for v in 0..<config.vocabSize {
+                let want = Double(expected[entry.row][entry.position * config.vocabSize + v])
+                #expect(abs(exps[v] / exps.reduce(0, +) - want) < 1e-5, "row \(entry.row) position \(entry.position)")
+            }
+        }
+    }
+
     @Test func greedyIsDeterministicAndSamplingIsSeeded() {
         let model = GPT<Float>(config: config, seed: 2)
         let sampler = BatchSampler(model: model, capacity: 2)
@@ -115,7 +141,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("py-\(UUID().uuidString).safetensors").path
         try Safetensors.save(model, to: path, metadata: ["format": "oneshot"])
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("py-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.python)
         p.arguments = ["-c", """
