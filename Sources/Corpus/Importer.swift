@@ -372,6 +372,11 @@ func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     var i = 0
     let n = bytes.count
     while i < n {
+        // ASCII eight bytes at a time.
+        if let base = bytes.baseAddress {
+            while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
+        }
         let b = bytes[i]
         if b < 0x80 { i += 1; continue }
         let length: Int

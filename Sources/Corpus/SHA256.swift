@@ -6,10 +6,17 @@ import CCrypto
 public final class SHA256 {
     private let context: OpaquePointer
 
+    /// The algorithm, looked up once: given `EVP_sha256()`, OpenSSL 3 looks it up by name on every
+    /// initialisation, which cost more than hashing a short text (one per imported example).
+    nonisolated(unsafe) private static let algorithm: OpaquePointer = {
+        guard let md = EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("libcrypto: no SHA256") }
+        return md
+    }()
+
     public init() {
         guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto: out of memory") }
         self.context = context
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+        EVP_DigestInit_ex(context, SHA256.algorithm, nil)
     }
 
     deinit { EVP_MD_CTX_free(context) }
@@ -32,7 +39,7 @@ public final class SHA256 {
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &out, &length)
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+        EVP_DigestInit_ex(context, SHA256.algorithm, nil)
         return out
     }
 

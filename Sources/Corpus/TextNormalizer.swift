@@ -26,12 +26,35 @@ public enum TextNormalizer {
         "\\mbox": "\\text", "\\textrm": "\\text", "\\mathrm": "\\text", "\\operatorname": "\\text",
     ]
 
+    /// What happens to a command of ``droppedCommands`` or ``commandAliases``, found by the hash of its bytes
+    /// (then compared byte for byte): a lookup without making a String of every command in a text.
+    private enum Rewrite { case drop, alias([UInt8]) }
+    private static let rewrites: [UInt64: (name: [UInt8], rewrite: Rewrite)] = {
+        var table: [UInt64: (name: [UInt8], rewrite: Rewrite)] = [:]
+        for name in droppedCommands { table[bytesHash(Array(name.utf8))] = (Array(name.utf8), .drop) }
+        for (name, alias) in commandAliases { table[bytesHash(Array(name.utf8))] = (Array(name.utf8), .alias(Array(alias.utf8))) }
+        precondition(table.count == droppedCommands.count + commandAliases.count, "two commands share a hash")
+        return table
+    }()
+
+    /// FNV-1a of bytes, case kept.
+    private static func bytesHash<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
     /// A token's kind: words and numbers count as words for the short-problem rule.
     public enum TokenKind { case word, number, command, symbol }
 
     /// Calls `body` with each canonical token's UTF-8 bytes and kind, in order.
     public static func forEachToken(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, TokenKind) -> Void) {
-        var folded = nfkc(text)
+        forEachToken(folded: nfkc(text), body)
+    }
+
+    /// ``forEachToken(_:_:)`` of a text already in NFKC.
+    private static func forEachToken(folded text: String, _ body: (UnsafeBufferPointer<UInt8>, TokenKind) -> Void) {
+        var folded = text
         folded.withUTF8 { s in
             let n = s.count
             var i = 0
@@ -83,12 +106,11 @@ public enum TextNormalizer {
         var j = i + 1
         while j < n, isASCIILetter(s[j]) { j += 1 }
         if j > i + 1 {
-            let name = String(decoding: UnsafeBufferPointer(rebasing: s[i..<j]), as: UTF8.self)
-            if let alias = commandAliases[name] {
-                var a = alias
-                a.withUTF8 { body($0, .command) }
-            } else if !droppedCommands.contains(name) {
-                body(UnsafeBufferPointer(rebasing: s[i..<j]), .command)
+            let name = UnsafeBufferPointer(rebasing: s[i..<j])
+            if let entry = rewrites[bytesHash(name)], entry.name.elementsEqual(name) {
+                if case .alias(let alias) = entry.rewrite { alias.withUnsafeBufferPointer { body($0, .command) } }
+            } else {
+                body(name, .command)
             }
             return j
         }
@@ -138,13 +160,16 @@ public enum TextNormalizer {
     }
 
     static func normalizedBytes(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        forEachToken(text) { bytes, _ in
-            if !out.isEmpty { out.append(0x20) }
-            out.append(contentsOf: bytes)
+        let folded = nfkc(text)
+        // Tokens are copies of the folded text's bytes, an alias at most one byte longer per three, each
+        // token after the first preceded by one space: three times the folded length always suffices.
+        return [UInt8](unsafeUninitializedCapacity: 3 * folded.utf8.count + 8) { buffer, count in
+            forEachToken(folded: folded) { bytes, _ in
+                if count > 0 { buffer[count] = 0x20; count += 1 }
+                UnsafeMutableRawPointer(buffer.baseAddress! + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                count += bytes.count
+            }
         }
-        return out
     }
 
     /// The hash that identifies exact duplicates: 128 bits of SHA-256 of the normalised text, as hex.

@@ -207,7 +207,9 @@ public struct JSONParser {
         let start = index
         var ascii = true
         // Fast path: no escapes.
-        while index < bytes.count {
+        while true {
+            index = plainRunEnd(from: index, stopAtNonASCII: ascii)
+            guard index < bytes.count else { throw JSONParseError(offset: start - 1, message: "unterminated string") }
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
@@ -216,13 +218,18 @@ public struct JSONParser {
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw error("control character U+\(String(c, radix: 16, uppercase: true)) inside a string") }
-            if c >= 0x80 { ascii = false }
+            ascii = false
             index += 1
         }
-        guard index < bytes.count else { throw JSONParseError(offset: start - 1, message: "unterminated string") }
         // Slow path: escapes present.
         var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
+            let end = plainRunEnd(from: index, stopAtNonASCII: ascii)
+            if end > index {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
+                guard index < bytes.count else { break }
+            }
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
                 index += 1
@@ -289,6 +296,34 @@ public struct JSONParser {
             index += 1
         }
         return v
+    }
+
+    /// The offset of the first byte from `start` on that ends a run of plain string bytes: a quote, a backslash,
+    /// a control character, or with `stopAtNonASCII` a byte of 0x80 or more; the end of the input if none.
+    /// Eight bytes at a time: the lowest flagged byte of each word is exact (the bit tricks' false flags only
+    /// ever sit above a true one).
+    @inline(__always) private func plainRunEnd(from start: Int, stopAtNonASCII: Bool) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = start
+        if let base = bytes.baseAddress {
+            while i + 8 <= bytes.count {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
+                let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+                let control = (x &- ones &* 0x20) & ~x
+                let quoteZero = (quote &- ones) & ~quote, backslashZero = (backslash &- ones) & ~backslash
+                var flags = control | quoteZero | backslashZero
+                if stopAtNonASCII { flags |= x }
+                flags &= highs
+                if flags != 0 { return i + flags.trailingZeroBitCount / 8 }
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x22 || c == 0x5C || c < 0x20 || (stopAtNonASCII && c >= 0x80) { return i }
+            i += 1
+        }
+        return bytes.count
     }
 
     private func makeString(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool, at offset: Int) throws(JSONParseError) -> String {

@@ -16,6 +16,28 @@ import Testing
         #expect(try JSONParser.parse(#""\ud800""#) == .string("\u{FFFD}"))
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, escape, control character or non-ASCII byte at every
+    /// offset of the first words and of the tail must end the plain run exactly there.
+    @Test func findsEverySpecialByteWhereverItSits() throws {
+        for length in 0..<20 {
+            let plain = String(repeating: "a", count: length)
+            for cut in 0...length {
+                let (head, tail) = (String(plain.prefix(cut)), String(plain.dropFirst(cut)))
+                #expect(try JSONParser.parse("\"\(head)\"") == .string(head))
+                #expect(try JSONParser.parse("\"\(head)\\n\(tail)\"") == .string(head + "\n" + tail))
+                #expect(try JSONParser.parse("\"\(head)é\(tail)\"") == .string(head + "é" + tail))
+                #expect(try JSONParser.parse("\"\(head)é\\\"\(tail)\"") == .string(head + "é\"" + tail))
+                do {
+                    _ = try JSONParser.parse("\"\(head)\u{01}\(tail)\"")
+                    Issue.record("a raw control character was accepted")
+                } catch {
+                    #expect(error.offset == 1 + cut)
+                }
+            }
+            #expect(throws: JSONParseError.self) { try JSONParser.parse("\"\(plain)") }
+        }
+    }
+
     @Test func refusesDuplicateKeys() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"a": 1, "a": 2}"#) }
     }

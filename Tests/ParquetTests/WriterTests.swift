@@ -17,7 +17,7 @@ enum PythonReference {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("py-\(UUID().uuidString).json")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = FileHandle.nullDevice
         try process.run()
