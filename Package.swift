@@ -30,8 +30,10 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // OpenSSL's libcrypto, for SHA-256 (it uses the CPU's SHA instructions: about 2 GB/s here).
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // BLAS for the built-in engine's matrix products.
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // BLAS for the built-in engine's matrix products: OpenBLAS's header (<cblas.h>, which libopenblas-dev
+        // installs on the default include path); the library is opened at first use (Engine/OpenBLAS.swift),
+        // not linked, so commands that never multiply a matrix do not start its spinning threads.
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         // Parquet's codecs.
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),

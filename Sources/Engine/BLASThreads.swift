@@ -1,4 +1,3 @@
-import CBLAS
 
 /// OpenBLAS's thread count. The engine runs OpenBLAS on one thread: on a 2-core machine a second BLAS
 /// thread speeds a quiet run up but collapses (4-10x slower) as soon as anything else uses the other core,
@@ -6,7 +5,7 @@ import CBLAS
 public enum BLASThreads {
     /// Sets the number of threads OpenBLAS uses for every later call.
     public static func set(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
+        OpenBLAS.setThreads(Int32(max(1, count)))
     }
 
     /// Set to one thread the first time a model is made (OpenBLAS itself starts with one per core).

@@ -159,9 +159,9 @@ public final class BatchSampler {
     static func attend(_ q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, through t: Int,
                        headSize hs: Int, scale: Float, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
         let n = Int32(t + 1)
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, n, Int32(hs), scale, keys, Int32(hs), q, 1, 0, scores, 1)
+        OpenBLAS.sgemv(CblasRowMajor, CblasNoTrans, n, Int32(hs), scale, keys, Int32(hs), q, 1, 0, scores, 1)
         let sum = FastMath.expShifted(scores, count: t + 1, shift: FastMath.maximum(scores, count: t + 1))
-        cblas_sgemv(CblasRowMajor, CblasTrans, n, Int32(hs), 1 / sum, values, Int32(hs), scores, 1, 0, out, 1)
+        OpenBLAS.sgemv(CblasRowMajor, CblasTrans, n, Int32(hs), 1 / sum, values, Int32(hs), scores, 1, 0, out, 1)
     }
 
     /// The next-token logits of row j of the last step's list.

@@ -89,7 +89,7 @@ extension CLITests {
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         python.arguments = ["python3", dir + "/check.py", dir + "/run/reward.py", cases]
         let out = dir + "/python.txt"
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         python.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         try python.run()
         python.waitUntilExit()

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Testing
 @testable import Store
@@ -12,6 +13,21 @@ import Testing
         #expect(try Migrator.version(of: store.db) == Schema.migrator.latestVersion)
         #expect(try store.db.scalar("PRAGMA journal_mode") == .text("wal"))
         #expect(try store.db.scalar("PRAGMA foreign_keys") == .integer(1))
+        #expect(try store.db.scalar("PRAGMA page_size") == .integer(65536))
+    }
+
+    /// A store made with 4 KiB pages (before stores had 64 KiB ones) keeps them and opens as usual.
+    @Test func storeWithSmallPagesKeepsThem() throws {
+        let path = temporaryPath()
+        do {
+            var handle: OpaquePointer?
+            sqlite3_open(path, &handle)
+            sqlite3_exec(handle, "PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t;", nil, nil, nil)
+            sqlite3_close(handle)
+        }
+        let store = try Store(path: path)
+        #expect(try store.db.scalar("PRAGMA page_size") == .integer(4096))
+        #expect(try Migrator.version(of: store.db) == Schema.migrator.latestVersion)
     }
 
     @Test func olderStoreIsUpgraded() throws {
