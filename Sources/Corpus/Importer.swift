@@ -367,18 +367,25 @@ struct LineCounter {
     }
 }
 
+/// The offset of the first byte from `start` on that is not ASCII (0x80 or more), or `bytes.count`; eight
+/// bytes at a time.
+func asciiRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int {
+    var i = start
+    if let base = bytes.baseAddress {
+        while i + 8 <= bytes.count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+    }
+    while i < bytes.count, bytes[i] < 0x80 { i += 1 }
+    return i
+}
+
 /// The offset of the first byte that breaks UTF-8 in `bytes`, or nil when it is valid.
 func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     var i = 0
     let n = bytes.count
     while i < n {
-        // ASCII eight bytes at a time.
-        if let base = bytes.baseAddress {
-            while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-            guard i < n else { break }
-        }
+        i = asciiRunEnd(bytes, from: i)
+        guard i < n else { break }
         let b = bytes[i]
-        if b < 0x80 { i += 1; continue }
         let length: Int
         var minimum: UInt32
         switch b {

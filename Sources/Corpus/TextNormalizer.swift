@@ -191,16 +191,7 @@ public enum TextNormalizer {
 
     static func nfkc(_ text: String) -> String {
         var copy = text
-        let ascii = copy.withUTF8 { bytes in
-            var i = 0
-            while i + 8 <= bytes.count {
-                let word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { return false }
-                i += 8
-            }
-            while i < bytes.count { if bytes[i] >= 0x80 { return false }; i += 1 }
-            return true
-        }
+        let ascii = copy.withUTF8 { asciiRunEnd($0) == $0.count }
         return ascii ? copy : text.precomposedStringWithCompatibilityMapping
     }
 
