@@ -28,7 +28,7 @@ extension GPT {
     /// Applies one AdamW update from ``grads`` (clipped first); returns the gradient norm before clipping.
     @discardableResult
     public func update(_ optimizer: AdamW, learningRate: Double? = nil) -> Double {
-        // The squared norm in Double, from Float-width partial sums of 1,024 gradients each.
+        // The squared norm in Double, from partial sums of 1,024 gradients each in the model's precision.
         var norm2 = 0.0
         for start in stride(from: 0, to: grads.count, by: 1024) {
             norm2 += Double(Lanes.dot(grads.baseAddress! + start, grads.baseAddress! + start, count: min(1024, grads.count - start)))
@@ -39,42 +39,26 @@ extension GPT {
         let t = Double(state.step)
         let lr = learningRate ?? optimizer.learningRate
         let c1 = 1 - pow(optimizer.beta1, t), c2 = 1 - pow(optimizer.beta2, t)
-        if T.self == Float.self {
-            func floats(_ p: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<Float> {
-                UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: Float.self)
-            }
-            optimizer.step(floats(params), grads: floats(grads), m: floats(state.m), v: floats(state.v), count: params.count,
-                           scale: Float(scale), learningRate: Float(lr), c1: Float(c1), c2: Float(c2))
-            return norm
-        }
-        for i in 0..<params.count {
-            let grad = Double(grads[i]) * scale
-            let m = optimizer.beta1 * Double(state.m[i]) + (1 - optimizer.beta1) * grad
-            let v = optimizer.beta2 * Double(state.v[i]) + (1 - optimizer.beta2) * grad * grad
-            state.m[i] = T(m)
-            state.v[i] = T(v)
-            let step = (m / c1) / ((v / c2).squareRoot() + optimizer.epsilon) + optimizer.weightDecay * Double(params[i])
-            params[i] = T(Double(params[i]) - lr * step)
-        }
+        optimizer.step(params.baseAddress!, grads: grads.baseAddress!, m: state.m.baseAddress!, v: state.v.baseAddress!,
+                       count: params.count, scale: T(scale), learningRate: T(lr), c1: T(c1), c2: T(c2))
         return norm
     }
 }
 
 extension AdamW {
-    /// The update of n Float parameters, eight at a time: moments from the gradients scaled by `scale`, then
+    /// The update of n parameters, eight at a time: moments from the gradients scaled by `scale`, then
     /// params −= lr · (m̂ / (√v̂ + ε) + weightDecay · params), with c1, c2 the bias corrections.
-    func step(_ params: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
-              v: UnsafeMutablePointer<Float>, count n: Int, scale: Float, learningRate lr: Float, c1: Float, c2: Float) {
-        let (b1, b2, eps, wd) = (Float(beta1), Float(beta2), Float(epsilon), Float(weightDecay))
-        func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> { UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) }
-        func store(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: SIMD8<Float>.self) }
+    func step<T: Scalar>(_ params: UnsafeMutablePointer<T>, grads: UnsafePointer<T>, m: UnsafeMutablePointer<T>,
+                         v: UnsafeMutablePointer<T>, count n: Int, scale: T, learningRate lr: T, c1: T, c2: T) {
+        let (b1, b2, eps, wd) = (T(beta1), T(beta2), T(epsilon), T(weightDecay))
+        func store(_ x: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: SIMD8<T>.self) }
         var i = 0
         while i + 8 <= n {
-            let g = load(grads, i) * scale
-            let mi = b1 * load(m, i) + (1 - b1) * g, vi = b2 * load(v, i) + (1 - b2) * g * g
+            let g = Lanes.load(grads, i) * scale
+            let mi = b1 * Lanes.load(m, i) + (1 - b1) * g, vi = b2 * Lanes.load(v, i) + (1 - b2) * g * g
             store(mi, m, i)
             store(vi, v, i)
-            let p = load(params, i)
+            let p = Lanes.load(params, i)
             store(p - lr * ((mi / c1) / ((vi / c2).squareRoot() + eps) + wd * p), params, i)
             i += 8
         }
