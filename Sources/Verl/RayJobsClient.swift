@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JSON
 
 /// A client of Ray's Jobs REST API (the dashboard, port 8265): submit, status, logs, stop. Every failure says
@@ -64,36 +61,19 @@ public struct RayJobsClient: Sendable {
     private func request(_ method: String, _ path: String, body: JSONValue? = nil) throws -> JSONValue {
         let url = address.appendingPathComponent(path)
         let what = "\(method) \(url.absoluteString)"
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = Data(body.serialized.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let status: Int, data: Data
+        do {
+            (status, data) = try PlainHTTP.exchange(method, url, body: body.map { Data($0.serialized.utf8) }, timeout: timeout)
+        } catch let failure as PlainHTTP.Failure {
+            switch failure {
+            case .timedOut: throw RayError("\(what): no answer within \(Int(timeout)) s")
+            case .unsupported(let reason): throw RayError("\(what): \(reason)")
+            case .unreachable(let reason): throw RayError("\(what): cannot reach Ray (\(reason)); is the dashboard at \(address.absoluteString)?")
+            case .malformed(let reason): throw RayError("\(what): the answer is not HTTP (\(reason))")
+            }
         }
-        let result = Exchange()
-        let done = DispatchSemaphore(value: 0)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        let session = URLSession(configuration: configuration)
-        session.dataTask(with: request) { data, response, error in
-            result.set(data, response as? HTTPURLResponse, error)
-            done.signal()
-        }.resume()
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
-            session.invalidateAndCancel()
-            throw RayError("\(what): no answer within \(Int(timeout)) s")
-        }
-        session.finishTasksAndInvalidate()
-        let (data, response, error) = result.get()
-        if let error {
-            let nsError = error as NSError
-            if nsError.code == NSURLErrorTimedOut { throw RayError("\(what): no answer within \(Int(timeout)) s") }
-            throw RayError("\(what): cannot reach Ray (\(error.localizedDescription)); is the dashboard at \(address.absoluteString)?")
-        }
-        let text = String(decoding: data ?? Data(), as: UTF8.self)
-        guard let response, (200..<300).contains(response.statusCode) else {
-            throw RayError("\(what): Ray answered HTTP \(response?.statusCode ?? 0): \(text.prefix(300))")
-        }
+        let text = String(decoding: data, as: UTF8.self)
+        guard (200..<300).contains(status) else { throw RayError("\(what): Ray answered HTTP \(status): \(text.prefix(300))") }
         do { return try JSONParser.parse(text) } catch {
             throw RayError("\(what): the answer is not JSON (\(error.message) at byte \(error.offset)): \(text.prefix(120))")
         }
@@ -104,12 +84,4 @@ public struct RayJobsClient: Sendable {
 public struct RayError: Error, CustomStringConvertible, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// The result of one data task, handed from URLSession's queue to the waiting caller.
-private final class Exchange: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: (Data?, HTTPURLResponse?, Error?) = (nil, nil, nil)
-    func set(_ data: Data?, _ response: HTTPURLResponse?, _ error: Error?) { lock.withLock { value = (data, response, error) } }
-    func get() -> (Data?, HTTPURLResponse?, Error?) { lock.withLock { value } }
 }
