@@ -82,12 +82,35 @@ public struct LineReader {
 
 extension LineReader {
     /// Calls `body` with each chunk of the file; returns its SHA-256 (empty when not hashing) and size.
+    ///
+    /// A regular file is mapped one chunk at a time and the chunk unmapped after `body`, so its bytes are
+    /// not copied (the import reads every file twice, once to fingerprint it and once to parse it) and at
+    /// most one chunk is resident. Anything else (a pipe, a device) is read into a buffer.
     public static func forEachChunk(path: String, chunkBytes: Int = 4 << 20, hashing: Bool = true,
                                     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> (sha256: String, bytes: Int) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         let hasher: SHA256? = hashing ? SHA256() : nil
+        func consume(_ data: UnsafeBufferPointer<UInt8>) throws {
+            hasher?.update(UnsafeRawBufferPointer(data))
+            try body(data)
+        }
+        var status = stat()
+        if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG {
+            let size = Int(status.st_size), window = max(chunkBytes, 1 << 16) & ~0xFFFF   // page-aligned offsets
+            var offset = 0
+            while offset < size {
+                let length = min(window, size - offset)
+                guard let start = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off_t(offset)), start != MAP_FAILED else {
+                    throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno)))
+                }
+                defer { munmap(start, length) }
+                try consume(UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: length))
+                offset += length
+            }
+            return (hasher?.hexDigest() ?? "", size)
+        }
         let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkBytes)
         defer { chunk.deallocate() }
         var total = 0
@@ -98,9 +121,7 @@ extension LineReader {
                 throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            let data = UnsafeBufferPointer(rebasing: chunk[0..<n])
-            hasher?.update(UnsafeRawBufferPointer(data))
-            try body(data)
+            try consume(UnsafeBufferPointer(rebasing: chunk[0..<n]))
             total += n
         }
         return (hasher?.hexDigest() ?? "", total)

@@ -23,4 +23,28 @@ import Testing
         #expect(sha == "4aad083a6547f898226ac1939e4b566432695147f8fb09863f5c8abd813baa6a")
         #expect(bytes == 642_186)
     }
+
+    /// A regular file is read through mapped windows, a pipe through a buffer: both give every line whole
+    /// (lines straddle the 64 KiB windows here) and the hash of the whole file.
+    @Test func mappedWindowsAndPipeReadTheSameLines() throws {
+        let path = NSTemporaryDirectory() + "lines-\(UUID().uuidString).txt"
+        defer { unlink(path) }
+        let lines = (0..<20_000).map { "line \($0) " + String(repeating: "x", count: $0 % 97) }
+        let text = lines.joined(separator: "\n")
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        var reader = LineReader(path: path)
+        reader.chunkBytes = 1 << 16
+        var seen: [String] = []
+        let (sha, bytes) = try reader.forEachLine { seen.append(String(decoding: $0.bytes, as: UTF8.self)) }
+        #expect(seen == lines && bytes == text.utf8.count && sha == SHA256.hex(of: Array(text.utf8)))
+
+        let fifo = NSTemporaryDirectory() + "fifo-\(UUID().uuidString)"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let writer = Thread { try? text.write(toFile: fifo, atomically: false, encoding: .utf8) }
+        writer.start()
+        var piped: [String] = []
+        let (pipedSHA, pipedBytes) = try LineReader(path: fifo).forEachLine { piped.append(String(decoding: $0.bytes, as: UTF8.self)) }
+        #expect(piped == lines && pipedBytes == bytes && pipedSHA == sha)
+    }
 }
