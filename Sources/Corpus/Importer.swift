@@ -244,14 +244,19 @@ enum ImportItem: Sendable {
 /// Packs a reader's examples into batches, handing rejects over as they come (after the examples
 /// before them, so the order of the file is kept).
 struct BatchPacker {
-    private var batch = ExampleBatch()
+    /// A batch goes to the store at this many examples or this many bytes of text, whichever comes first.
+    static let examples = 256, bytes = 1 << 20
+    private var batch = BatchPacker.empty()
+
+    /// Room for a full batch plus the example that fills it (up to a 64 KiB one without growing).
+    private static func empty() -> ExampleBatch { ExampleBatch(bytes: bytes + (64 << 10), entries: examples) }
 
     /// Adds an item, handing full batches to `emit`; false when the consumer has stopped.
     mutating func add(_ item: ImportItem, _ emit: (ImportItem) -> Bool) -> Bool {
         switch item {
         case .example(let example):
             batch.append(example)
-            if batch.count >= 256 || batch.byteCount >= 1 << 20 { return flush(emit) }
+            if batch.count >= BatchPacker.examples || batch.byteCount >= BatchPacker.bytes { return flush(emit) }
             return true
         default:
             guard flush(emit) else { return false }
@@ -262,7 +267,7 @@ struct BatchPacker {
     @discardableResult
     mutating func flush(_ emit: (ImportItem) -> Bool) -> Bool {
         guard !batch.isEmpty else { return true }
-        defer { batch = ExampleBatch() }
+        defer { batch = BatchPacker.empty() }
         return emit(.examples(batch))
     }
 }

@@ -76,7 +76,7 @@ public struct RowMapper: Sendable {
 
     /// The example a row gives, or the field at fault.
     public func example(from row: JSONObject, position: Int, line: Int) throws(RowError) -> ExampleDraft {
-        var consumed: Set<String> = []
+        var consumed: [String] = []   // two or three keys: a list is cheaper per row than a set
         var extra: [(String, JSONValue)] = []
         var problem: String
         var answer: String?
@@ -138,9 +138,9 @@ public struct RowMapper: Sendable {
         }
 
         // --map overrides whatever the schema found.
-        if let path = map.problem { problem = try string(lookup(row, path), field: path); consumed.insert(topKey(path)) }
-        if let path = map.answer { answer = try scalar(lookup(row, path), field: path); consumed.insert(topKey(path)) }
-        if let path = map.solution { solution = lookup(row, path)?.stringValue; consumed.insert(topKey(path)) }
+        if let path = map.problem { problem = try string(lookup(row, path), field: path); consumed.append(topKey(path)) }
+        if let path = map.answer { answer = try scalar(lookup(row, path), field: path); consumed.append(topKey(path)) }
+        if let path = map.solution { solution = lookup(row, path)?.stringValue; consumed.append(topKey(path)) }
         if let path = map.index { index = lookup(row, path)?.scalarText }
 
         guard problem.utf8.contains(where: { !TextNormalizer.isSpace($0) }) else {

@@ -58,12 +58,13 @@ public final class SHA256 {
 
 /// Lowercase hex of `bytes`.
 func hexString(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 15)])
+    String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
+        for (i, b) in bytes.enumerated() {
+            out[2 * i] = hexDigits[Int(b >> 4)]
+            out[2 * i + 1] = hexDigits[Int(b & 15)]
+        }
+        return 2 * bytes.count
     }
-    return String(decoding: out, as: UTF8.self)
 }
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -174,7 +174,9 @@ public enum TextNormalizer {
 
     /// The hash that identifies exact duplicates: 128 bits of SHA-256 of the normalised text, as hex.
     public static func hash(_ text: String) -> String {
-        String(SHA256.hex(of: normalizedBytes(text)).prefix(32))
+        let hasher = SHA256()
+        hasher.update(normalizedBytes(text))
+        return hexString(Array(hasher.digest().prefix(16)))
     }
 
     /// What deduplication needs of a text in one pass: its token hashes and its number of words.

@@ -23,7 +23,12 @@ public struct ExampleBatch: Sendable {
     var bytes: [UInt8] = []
     var entries: [Entry] = []
 
-    public init() {}
+    /// An empty batch with room for `bytes` bytes of text and `entries` examples, so that filling it up to
+    /// the importer's batch limits never grows (and copies) its buffers.
+    public init(bytes: Int = 0, entries: Int = 0) {
+        self.bytes.reserveCapacity(bytes)
+        self.entries.reserveCapacity(entries)
+    }
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }

@@ -17,5 +17,9 @@ import Testing
     @Test func hashIsStable() {
         #expect(TextNormalizer.hash("What is $2+3$?") == TextNormalizer.hash("What is 2 + 3?"))
         #expect(TextNormalizer.hash("x").count == 32)
+        // Stores compare these across versions: the first 32 hex digits of SHA-256 of the normalised tokens,
+        // values from Benchmarks/import_peer.py's independent Python definition.
+        #expect(TextNormalizer.hash("What is $2+3$?") == "6b3004296db241e0c75818f4d72f78e1")
+        #expect(TextNormalizer.hash(#"Find $\dfrac{1}{2}+x$."#) == "b30814fe5de900921e802774454fabd1")
     }
 }
