@@ -146,7 +146,7 @@ public struct RowMapper: Sendable {
         guard problem.utf8.contains(where: { !TextNormalizer.isSpace($0) }) else {
             throw RowError(field: map.problem ?? "problem", "the problem text is empty")
         }
-        var metadata = JSONObject()
+        var metadata = JSONObject(capacity: row.count + extra.count)
         for (key, value) in zip(row.keys, row.values) where !consumed.contains(key) { metadata[key] = value }
         for (key, value) in extra { metadata[key] = value }
         return ExampleDraft(position: position, line: line, sourceIndex: index, problem: problem, answer: answer,

@@ -127,7 +127,7 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var object = JSONObject()
+        var object = JSONObject(capacity: 8)   // a dataset row's few fields without regrowing the arrays
         var seen: Set<String>?   // for large objects, so the duplicate check stays linear
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
@@ -222,7 +222,9 @@ public struct JSONParser {
             index += 1
         }
         // Slow path: escapes present.
-        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        var out: [UInt8] = []
+        out.reserveCapacity(min(bytes.count - start, 1 << 16))   // at most the rest of the input: grown at most once
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let end = plainRunEnd(from: index, stopAtNonASCII: ascii)
             if end > index {
