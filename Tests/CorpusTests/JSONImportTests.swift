@@ -14,6 +14,31 @@ import JSON
         #expect(e.first?["answer"].string == "2")   // written `\boxed 2` in the solution
     }
 
+    /// Rows come out in file order, numbered among the file's examples, with each reject at its own line,
+    /// and the layout is chosen by the first row that has a known one (the unknown object before it stays
+    /// rejected).
+    @Test func rowsKeepTheFileOrderAndTheirPositions() throws {
+        var lines: [String] = [#"{"foo": 1}"#, "{not json"]
+        for i in 3...700 {
+            switch i {
+            case 150: lines.append(#"{"problem": " ", "answer": "1"}"#)   // empty problem
+            case 300: lines.append("")
+            case 513: lines.append(#"{"problem": "p513"}"#)   // no answer, no solution
+            default: lines.append(#"{"problem": "p\#(i)", "answer": "\#(i)"}"#)
+            }
+        }
+        let (store, result, _) = try Fixtures.imported(Fixtures.write(lines.joined(separator: "\n"), name: "ordered.jsonl"))
+        #expect(result.schema == "problem-answer" && result.imported == 695 && result.rejected == 4)
+        let examples = try store.examples(datasetIDs: [1])
+        let expected = (3...700).filter { ![150, 300, 513].contains($0) }
+        #expect(examples.map(\.problem) == expected.map { "p\($0)" })
+        #expect(examples.map(\.line) == expected)
+        #expect(examples.map(\.position) == Array(0..<695))
+        let rejects = try store.rejectedRows(datasetID: nil)
+        #expect(rejects.map(\.row.line) == [1, 2, 150, 513])
+        #expect(rejects[0].row.reason.contains("unrecognised row layout"))
+    }
+
     @Test func deepScaleRRejectsNullAnswersAndKeepsTheRest() throws {
         let (store, result, messages) = try Fixtures.imported(Fixtures.sharedFile("deepscaler-components/train_math.json"))
         #expect(result.format == "json" && result.schema == "math" || result.schema == "problem-answer")
