@@ -112,11 +112,13 @@ if "$py" -c "import torch" 2>/dev/null; then
     "$py" "$here/engine_peer.py" train 10 >"$work/et.json"; per_step "$work/et.json" >>"$work/train-torch"
     "$benchbin" engine-sample 64 >"$work/es.json"; per_sample "$work/es.json" >>"$work/sample-ours"
     "$py" "$here/engine_peer.py" sample 64 >"$work/es.json"; per_sample "$work/es.json" >>"$work/sample-torch"
+    "$benchbin" sgemm-peak | python3 -c "import json,sys; print(json.load(sys.stdin)['gflops'])" >>"$work/peak"
   done
   ot=$(median <"$work/train-ours"); tt=$(median <"$work/train-torch"); os=$(median <"$work/sample-ours"); ts=$(median <"$work/sample-torch")
+  peak=$(median <"$work/peak")
   echo "## Engine: training (batch 32 x 128 tokens, AdamW) and T=1 sampling (64 x 96 tokens, KV cache), one thread, $runs runs"
   echo "training tokens/s: oneshot median $(printf %.0f "$ot"), PyTorch $(printf %.0f "$tt") -> $(echo "$ot $tt" | awk '{printf "%.2fx", $1/$2}');" \
-       "matmuls at $(echo "$ot" | awk '{printf "%.0f", $1*6*794624/1e9}') GFLOP/s, $(echo "$ot" | awk '{printf "%.0f%%", $1*6*794624/1e11*100}') of the 100 GFLOP/s sgemm peak"
+       "matmuls at $(echo "$ot" | awk '{printf "%.0f", $1*6*794624/1e9}') GFLOP/s, $(echo "$ot $peak" | awk '{printf "%.0f%%", $1*6*794624/1e9/$2*100}') of the sgemm peak measured in this run ($(printf %.0f "$peak") GFLOP/s, one thread, 1024^3); PyTorch's $(echo "$tt $peak" | awk '{printf "%.0f%%", $1*6*794624/1e9/$2*100}')"
   echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (64 rows batched), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')"
   # Threads: --threads N runs N DataParallel workers (one BLAS thread each); "blas2" is OpenBLAS's own two threads.
   for t in 2 blas2; do "$benchbin" engine-train 10 $t >"$work/et.json"; per_step "$work/et.json" >"$work/quiet-$t"; done

@@ -47,9 +47,11 @@ public final class BatchSampler {
     /// in consecutive chunks. Deterministic for the rng's seed.
     public func generate(prompts: [[Int32]], maxNewTokens: Int, temperature: Double, topP: Double = 1,
                          stop: Int32? = CharTokenizer.eos, rng: inout SeededGenerator) -> [[Int32]] {
-        stride(from: 0, to: prompts.count, by: capacity).flatMap { start in
-            generateChunk(Array(prompts[start..<min(prompts.count, start + capacity)]), maxNewTokens: maxNewTokens,
-                          temperature: temperature, topP: topP, stop: stop, rng: &rng)
+        model.withPackedWeights {
+            stride(from: 0, to: prompts.count, by: capacity).flatMap { start in
+                generateChunk(Array(prompts[start..<min(prompts.count, start + capacity)]), maxNewTokens: maxNewTokens,
+                              temperature: temperature, topP: topP, stop: stop, rng: &rng)
+            }
         }
     }
 
@@ -116,7 +118,7 @@ public final class BatchSampler {
         let (C, L, NH, V, S) = (c.channels, c.layers, c.heads, c.vocabSize, c.maxSeqLen)
         let M = rows.count, hs = C / NH, scale = 1 / Float(hs).squareRoot()
         precondition(M <= stepRows, "a step feeds at most stepRows tokens")
-        let p = model.params.baseAddress!, lay = model.layout
+        let p = model.params.baseAddress!, lay = model.layout, pw = model.packed
         func at(_ name: String) -> UnsafeMutablePointer<Float> { p + lay.offset(name) }
         let (wte, wpe) = (at("wte"), at("wpe"))
         for j in 0..<M {
@@ -125,7 +127,7 @@ public final class BatchSampler {
         }
         for l in 0..<L {
             LayerNorm.forward(ln, mean, rstd, x, at("ln1w") + l * C, at("ln1b") + l * C, N: M, C: C)
-            Linear.forward(qkv, ln, at("qkvw") + l * 3 * C * C, at("qkvb") + l * 3 * C, N: M, C: C, OC: 3 * C)
+            Linear.forward(qkv, ln, at("qkvw") + l * 3 * C * C, at("qkvb") + l * 3 * C, N: M, C: C, OC: 3 * C, panels: pw?.forward("qkvw", l))
             // Every entry's key and value go into the caches before any entry attends: an entry sees the
             // earlier positions of its row fed in this same step.
             for j in 0..<M {
@@ -144,14 +146,16 @@ public final class BatchSampler {
                                         headSize: hs, scale: scale, scores: scores, out: y + j * C + h * hs)
                 }
             }
-            Linear.forward(x, y, at("attprojw") + l * C * C, at("attprojb") + l * C, residual: x, N: M, C: C, OC: C)
+            Linear.forward(x, y, at("attprojw") + l * C * C, at("attprojb") + l * C, residual: x, N: M, C: C, OC: C,
+                           panels: pw?.forward("attprojw", l))
             LayerNorm.forward(ln, mean, rstd, x, at("ln2w") + l * C, at("ln2b") + l * C, N: M, C: C)
-            Linear.forward(fc, ln, at("fcw") + l * 4 * C * C, at("fcb") + l * 4 * C, N: M, C: C, OC: 4 * C)
+            Linear.forward(fc, ln, at("fcw") + l * 4 * C * C, at("fcb") + l * 4 * C, N: M, C: C, OC: 4 * C, panels: pw?.forward("fcw", l))
             GELU.forward(fcGelu, fc, N: M * 4 * C)
-            Linear.forward(x, fcGelu, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, residual: x, N: M, C: 4 * C, OC: C)
+            Linear.forward(x, fcGelu, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, residual: x, N: M, C: 4 * C, OC: C,
+                           panels: pw?.forward("fcprojw", l))
         }
         LayerNorm.forward(ln, mean, rstd, x, at("lnfw"), at("lnfb"), N: M, C: C)
-        Linear.forward(logits, ln, wte, nil, N: M, C: C, OC: V)
+        Linear.forward(logits, ln, wte, nil, N: M, C: C, OC: V, panels: pw?.forward("wte"))
     }
 
     /// One query's attention over positions 0...t of one head's cache ([positions, hs] keys and values, each

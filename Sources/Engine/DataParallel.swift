@@ -21,6 +21,10 @@ public final class DataParallel: @unchecked Sendable {
     /// Runs `body(replica, piece)` for every piece in 0..<pieces. Each replica's gradients start at zero and
     /// are added into `model.grads` at the end; `body` must only read shared state, or guard its writes.
     public func run(pieces: Int, _ body: (GPT<Float>, Int) -> Void) {
+        model.withPackedWeights { runPieces(pieces, body) }   // the weights are packed once for all pieces
+    }
+
+    private func runPieces(_ pieces: Int, _ body: (GPT<Float>, Int) -> Void) {
         for replica in replicas { replica.zeroGradients() }
         if replicas.count == 1 || pieces <= 1 {
             for piece in 0..<pieces { body(model, piece) }

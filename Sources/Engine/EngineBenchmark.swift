@@ -45,4 +45,24 @@ public enum EngineBenchmark {
         let outputs = sampler.generate(prompts: prompts, maxNewTokens: 96, temperature: 1, stop: nil, rng: &rng)
         return (outputs.map(\.count).reduce(0, +), Date().timeIntervalSince(start))
     }
+
+    /// The best rate, in GFLOP/s, of one-thread `cblas_sgemm` on n×n matrices (each rate over at least half a
+    /// second, after a warm-up): the peak the engine's shares of peak are quoted against, measured in the
+    /// same run rather than assumed.
+    public static func sgemmPeak(n: Int = 1024, reps: Int = 5) -> Double {
+        BLASThreads.set(1)
+        var rng = SeededGenerator(seed: 4)
+        let a = (0..<(n * n)).map { _ in Float(rng.uniform()) }, b = (0..<(n * n)).map { _ in Float(rng.uniform()) }
+        var c = [Float](repeating: 0, count: n * n)
+        func multiply() { Float.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, beta: 0, c: &c, ldc: n) }
+        multiply()
+        var best = 0.0
+        for _ in 0..<reps {
+            let start = Date()
+            var calls = 0
+            repeat { multiply(); calls += 1 } while Date().timeIntervalSince(start) < 0.5
+            best = max(best, 2 * Double(n * n * n) * Double(calls) / Date().timeIntervalSince(start) / 1e9)
+        }
+        return best
+    }
 }

@@ -50,6 +50,29 @@ public final class GPT<T: Scalar> {
     private var adam: (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int)?
     /// For a replica, the model whose parameters it reads (kept alive; the replica never frees them).
     private let owner: GPT<T>?
+    /// The weights in panels for ``PackedGEMM``, kept between steps and refilled by ``withPackedWeights(_:)``.
+    private var packedStorage: PackedWeights<T>?
+    /// Whether ``packedStorage`` holds the current weights: only inside ``withPackedWeights(_:)``.
+    private var packedCurrent = false
+
+    /// Runs `body` with the weights also packed for the engine's own matrix kernel, which the linear layers
+    /// of this model (and of its replicas) then use instead of BLAS: once per step instead of BLAS packing
+    /// them in every call. The weights must not change inside `body`; outside it BLAS is used.
+    public func withPackedWeights<R>(_ body: () throws -> R) rethrows -> R {
+        let model = owner ?? self
+        if model.packedCurrent { return try body() }
+        if model.packedStorage == nil { model.packedStorage = PackedWeights(model) }
+        model.packedStorage!.fill(from: model)
+        model.packedCurrent = true
+        defer { model.packedCurrent = false }
+        return try body()
+    }
+
+    /// The packed weights while ``withPackedWeights(_:)`` runs, nil otherwise.
+    var packed: PackedWeights<T>? {
+        let model = owner ?? self
+        return model.packedCurrent ? model.packedStorage : nil
+    }
 
     /// A model with GPT-2's initialisation: normal(0, 0.02) weights, residual projections scaled by
     /// 1/√(2·layers), layer norms at weight 1 and bias 0; deterministic for a seed.
@@ -176,7 +199,7 @@ public final class GPT<T: Scalar> {
         a.tokens = tokens
         a.targets = targets
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
-        let BT = B * steps
+        let BT = B * steps, pw = packed
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         tokens.withUnsafeBufferPointer { tok in
             Encoder.forward(act("encoded"), tok.baseAddress!, p("wte"), p("wpe"), B: B, T: steps, C: C)
@@ -189,18 +212,19 @@ public final class GPT<T: Scalar> {
             let fch = act("fch") + l * BT * 4 * C, fchgelu = act("fchgelu") + l * BT * 4 * C
             let residual3 = act("residual3") + l * BT * C
             LayerNorm.forward(ln1, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, residual, p("ln1w") + l * C, p("ln1b") + l * C, N: BT, C: C)
-            Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C)
+            Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C, panels: pw?.forward("qkvw", l))
             Attention.forward(atty, att, qkv, B: B, T: steps, C: C, NH: NH)
-            Linear.forward(residual2, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, residual: residual, N: BT, C: C, OC: C)
+            Linear.forward(residual2, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, residual: residual, N: BT, C: C, OC: C,
+                           panels: pw?.forward("attprojw", l))
             LayerNorm.forward(ln2, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, residual2, p("ln2w") + l * C, p("ln2b") + l * C, N: BT, C: C)
-            Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C)
+            Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C, panels: pw?.forward("fcw", l))
             GELU.forward(fchgelu, fch, N: BT * 4 * C)
             Linear.forward(residual3, fchgelu, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, residual: residual2,
-                           N: BT, C: 4 * C, OC: C)
+                           N: BT, C: 4 * C, OC: C, panels: pw?.forward("fcprojw", l))
         }
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
         LayerNorm.forward(act("lnf"), act("lnfmean"), act("lnfrstd"), last, p("lnfw"), p("lnfb"), N: BT, C: C)
-        Linear.forward(act("logits"), act("lnf"), p("wte"), nil, N: BT, C: C, OC: V)   // tied head
+        Linear.forward(act("logits"), act("lnf"), p("wte"), nil, N: BT, C: C, OC: V, panels: pw?.forward("wte"))   // tied head
         let noTargets = [Int32](repeating: -1, count: BT)
         var loss: T = 0
         (targets ?? noTargets).withUnsafeBufferPointer { tgt in
@@ -299,14 +323,14 @@ public final class GPT<T: Scalar> {
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: a.B * a.T, C: config.channels, OC: config.vocabSize,
-                        accumulate: false)
+                        accumulate: false, panels: packed?.backward("wte"))
         backwardFromHidden(a)
     }
 
     /// The backward pass from dhidden (in the gradient buffer) down to the embeddings.
     private func backwardFromHidden(_ a: Activations) {
         let (B, steps, L, C, NH) = (a.B, a.T, config.layers, config.channels, config.heads)
-        let BT = B * steps
+        let BT = B * steps, pw = packed
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
@@ -320,21 +344,25 @@ public final class GPT<T: Scalar> {
             for i in 0..<(BT * C) { dresidual2[i] += dresidual3[i] }
             let dfcproj = dresidual3
             Linear.backward(d("fchgelu") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, dfcproj,
-                            act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false)
+                            act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false,
+                            panels: pw?.backward("fcprojw", l))
             GELU.backward(d("fch") + l * BT * 4 * C, act("fch") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C,
                           accumulate: false)
             Linear.backward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
-                            act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, accumulate: false)
+                            act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, accumulate: false,
+                            panels: pw?.backward("fcw", l))
             LayerNorm.backward(dresidual2, g("ln2w") + l * C, g("ln2b") + l * C, d("ln2") + l * BT * C, act("residual2") + l * BT * C,
                                p("ln2w") + l * C, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, N: BT, C: C)
             // residual2 = residual + attproj
             for i in 0..<(BT * C) { dresidual[i] += dresidual2[i] }
             Linear.backward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, dresidual2,
-                            act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, accumulate: false)
+                            act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, accumulate: false,
+                            panels: pw?.backward("attprojw", l))
             Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
                                act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH)
             Linear.backward(d("ln1") + l * BT * C, g("qkvw") + l * 3 * C * C, g("qkvb") + l * 3 * C, d("qkv") + l * BT * 3 * C,
-                            act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C, accumulate: false)
+                            act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C, accumulate: false,
+                            panels: pw?.backward("qkvw", l))
             LayerNorm.backward(dresidual, g("ln1w") + l * C, g("ln1b") + l * C, d("ln1") + l * BT * C, residual,
                                p("ln1w") + l * C, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, N: BT, C: C)
         }

@@ -79,8 +79,11 @@ public enum Linear {
     /// With `residual` ([N,OC], which may be `out` itself) the layer also adds it: out = residual + inp·Wᵀ + bias,
     /// a residual connection without a pass of its own. Bias and residual are written first and BLAS adds the
     /// product onto them, which also spares BLAS's pass zeroing `out`.
+    /// With `panels` (the weight packed for the forward product, ``PackedWeights``) the product runs on
+    /// ``PackedGEMM`` instead of BLAS.
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, _ weight: UnsafePointer<T>,
-                                          _ bias: UnsafePointer<T>?, residual: UnsafePointer<T>? = nil, N: Int, C: Int, OC: Int) {
+                                          _ bias: UnsafePointer<T>?, residual: UnsafePointer<T>? = nil, N: Int, C: Int, OC: Int,
+                                          panels: UnsafePointer<T>? = nil) {
         switch (bias, residual) {
         case let (bias?, residual?):
             for n in 0..<N { let o = out + n * OC, r = residual + n * OC; for j in 0..<OC { o[j] = r[j] + bias[j] } }
@@ -92,7 +95,9 @@ public enum Linear {
             break
         }
         let beta: T = bias == nil && residual == nil ? 0 : 1
-        if N == 1 {
+        if let panels, N >= PackedGEMM.rows {
+            PackedGEMM.multiply(m: N, n: OC, k: C, a: inp, lda: C, panels: panels, accumulate: beta == 1, c: out, ldc: OC)
+        } else if N == 1 {
             T.gemv(m: OC, n: C, a: weight, x: inp, beta: beta, y: out)
         } else {
             T.gemm(transposeA: false, transposeB: true, m: N, n: OC, k: C, alpha: 1, a: inp, lda: C, b: weight, ldb: C,
@@ -102,10 +107,15 @@ public enum Linear {
 
     public static func backward<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, _ dweight: UnsafeMutablePointer<T>, _ dbias: UnsafeMutablePointer<T>?,
                                            _ dout: UnsafePointer<T>, _ inp: UnsafePointer<T>, _ weight: UnsafePointer<T>, N: Int, C: Int, OC: Int,
-                                           accumulate: Bool = true) {
+                                           accumulate: Bool = true, panels: UnsafePointer<T>? = nil) {
         // dinp[N,C] += dout[N,OC] · weight[OC,C] (= without accumulate);  dweight[OC,C] += dout[N,OC]ᵀ · inp[N,C]
-        T.gemm(transposeA: false, transposeB: false, m: N, n: C, k: OC, alpha: 1, a: dout, lda: OC, b: weight, ldb: C,
-               beta: accumulate ? 1 : 0, c: dinp, ldc: C)
+        // With `panels` (the weight packed for this product) the first runs on PackedGEMM.
+        if let panels, N >= PackedGEMM.rows {
+            PackedGEMM.multiply(m: N, n: C, k: OC, a: dout, lda: OC, panels: panels, accumulate: accumulate, c: dinp, ldc: C)
+        } else {
+            T.gemm(transposeA: false, transposeB: false, m: N, n: C, k: OC, alpha: 1, a: dout, lda: OC, b: weight, ldb: C,
+                   beta: accumulate ? 1 : 0, c: dinp, ldc: C)
+        }
         T.gemm(transposeA: true, transposeB: false, m: OC, n: C, k: N, alpha: 1, a: dout, lda: OC, b: inp, ldb: C,
                beta: 1, c: dweight, ldc: C)
         if let dbias {
