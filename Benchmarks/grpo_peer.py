@@ -46,7 +46,8 @@ class Model(nn.Module):
             self.lnf.weight.copy_(t["lnfw"]); self.lnf.bias.copy_(t["lnfb"])
 
     def forward(self, idx, pos, mask, caches=None):
-        """idx, pos [B,T]; mask [B,1,T,S] (True = attend); caches: per-layer dict of k, v to extend."""
+        """idx, pos [B,T]; mask [B,1,T,S] (True = attend); caches: per-layer dict with the capacity "cap", where the
+        keys and values of the positions fed so far are kept (preallocated, written in place)."""
         B, T = idx.shape
         x = self.wte(idx) + self.wpe(pos)
         hs = self.C // self.NH
@@ -54,9 +55,13 @@ class Model(nn.Module):
             q, k, v = self.qkv[l](self.ln1[l](x)).split(self.C, dim=2)
             q, k, v = (z.view(B, T, self.NH, hs).transpose(1, 2) for z in (q, k, v))
             if caches is not None:
-                if "k" in caches[l]:
-                    k, v = torch.cat([caches[l]["k"], k], 2), torch.cat([caches[l]["v"], v], 2)
-                caches[l]["k"], caches[l]["v"] = k, v
+                cache = caches[l]
+                n = cache.setdefault("n", 0)
+                if n == 0:
+                    cache["k"], cache["v"] = torch.empty(B, self.NH, cache["cap"], hs), torch.empty(B, self.NH, cache["cap"], hs)
+                cache["k"][:, :, n:n + T], cache["v"][:, :, n:n + T] = k, v
+                cache["n"] = n + T
+                k, v = cache["k"][:, :, :n + T], cache["v"][:, :, :n + T]
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
             x = x + self.proj[l](y.transpose(1, 2).contiguous().view(B, T, self.C))
             x = x + self.fcproj[l](F.gelu(self.fc[l](self.ln2[l](x)), approximate="tanh"))
@@ -71,11 +76,11 @@ def sample(model, prompts, ctx, max_new):
     pos = (torch.arange(P)[None, :] - pad[:, None]).clamp(min=0)
     valid = torch.arange(P)[None, :] >= pad[:, None]
     causal = torch.tril(torch.ones(P, P, dtype=torch.bool))
-    caches = [{} for _ in range(model.L)]
+    budget = torch.tensor([min(max_new, ctx - len(p)) for p in prompts])
+    caches = [{"cap": P + int(budget.max())} for _ in range(model.L)]
     # a padding query sees only itself (a row of no keys would give NaN); real queries never see padding
     mask = (causal[None] & valid[:, None, :]) | torch.eye(P, dtype=torch.bool)[None]
     logits = model(idx, pos, mask[:, None], caches)[:, -1]
-    budget = torch.tensor([min(max_new, ctx - len(p)) for p in prompts])
     out, done = [[] for _ in range(B)], torch.zeros(B, dtype=torch.bool)
     last = pos[:, -1]
     for step in range(int(budget.max())):
