@@ -30,7 +30,8 @@ enum PlainHTTP {
         defer { close(socket) }
         var path = url.path.isEmpty ? "/" : url.path
         if let query = url.query { path += "?" + query }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\(url.port.map { ":\($0)" } ?? "")\r\n"
+        let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")   // IPv6 literals in brackets
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\n"
         head += "User-Agent: oneshot\r\nAccept: application/json\r\nConnection: close\r\n"
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
         var request = Data((head + "\r\n").utf8)
@@ -79,7 +80,7 @@ enum PlainHTTP {
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { return false }
             var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&entry, 1, Int32(min(left * 1000, Double(Int32.max))) + 1)
+            let ready = poll(&entry, 1, Int32(min(left * 1000 + 1, Double(Int32.max))))
             if ready > 0 { return true }
             if ready < 0 && errno != EINTR { throw Failure.unreachable(String(cString: strerror(errno))) }
         }
