@@ -223,7 +223,7 @@ public struct JSONParser {
         }
         // Slow path: escapes present.
         var out: [UInt8] = []
-        out.reserveCapacity(min(bytes.count - start, 1 << 16))   // at most the rest of the input: grown at most once
+        out.reserveCapacity(min(bytes.count - start, 1 << 16))   // the rest of the input, at most 64 KiB
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let end = plainRunEnd(from: index, stopAtNonASCII: ascii)

@@ -142,7 +142,9 @@ enum PlainHTTP {
         let body = bytes[(end + 4)...]
         if status == 204 || status == 304 { return (status, Data()) }
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-            guard let data = try unchunked(Array(body)) else {
+            // A whole chunked body ends with a blank line; decoding only then keeps a long answer read in many
+            // pieces linear instead of decoding everything so far after each piece.
+            guard closed || bytes.suffix(4).elementsEqual([13, 10, 13, 10]), let data = try unchunked(Array(body)) else {
                 if closed { throw Failure.malformed("the chunked body is cut off") }
                 return nil
             }
