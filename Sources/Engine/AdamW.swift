@@ -51,15 +51,14 @@ extension AdamW {
     func step<T: Scalar>(_ params: UnsafeMutablePointer<T>, grads: UnsafePointer<T>, m: UnsafeMutablePointer<T>,
                          v: UnsafeMutablePointer<T>, count n: Int, scale: T, learningRate lr: T, c1: T, c2: T) {
         let (b1, b2, eps, wd) = (T(beta1), T(beta2), T(epsilon), T(weightDecay))
-        func store(_ x: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: SIMD8<T>.self) }
         var i = 0
         while i + 8 <= n {
             let g = Lanes.load(grads, i) * scale
             let mi = b1 * Lanes.load(m, i) + (1 - b1) * g, vi = b2 * Lanes.load(v, i) + (1 - b2) * g * g
-            store(mi, m, i)
-            store(vi, v, i)
+            Lanes.store(mi, m, i)
+            Lanes.store(vi, v, i)
             let p = Lanes.load(params, i)
-            store(p - lr * ((mi / c1) / ((vi / c2).squareRoot() + eps) + wd * p), params, i)
+            Lanes.store(p - lr * ((mi / c1) / ((vi / c2).squareRoot() + eps) + wd * p), params, i)
             i += 8
         }
         while i < n {

@@ -8,6 +8,10 @@ enum Lanes {
         UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<T>.self)
     }
 
+    @inline(__always) static func store<T: Scalar>(_ x: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: SIMD8<T>.self)
+    }
+
     /// Σ x[i] over n elements.
     @inline(__always) static func sum<T: Scalar>(_ x: UnsafePointer<T>, count n: Int) -> T {
         var acc = SIMD8<T>(), i = 0

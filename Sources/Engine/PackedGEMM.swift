@@ -66,14 +66,8 @@ enum PackedGEMM {
                     guard r < count else { return }
                     let out = c + (i0 + r) * ldc + j0
                     if columns == width {
-                        let raw = UnsafeMutableRawPointer(out)
-                        if accumulate {
-                            raw.storeBytes(of: Lanes.load(out, 0) + low, as: SIMD8<T>.self)
-                            (raw + 8 * MemoryLayout<T>.stride).storeBytes(of: Lanes.load(out, 8) + high, as: SIMD8<T>.self)
-                        } else {
-                            raw.storeBytes(of: low, as: SIMD8<T>.self)
-                            (raw + 8 * MemoryLayout<T>.stride).storeBytes(of: high, as: SIMD8<T>.self)
-                        }
+                        Lanes.store(accumulate ? Lanes.load(out, 0) + low : low, out, 0)
+                        Lanes.store(accumulate ? Lanes.load(out, 8) + high : high, out, 8)
                     } else {
                         for j in 0..<columns {
                             let v = j < 8 ? low[j] : high[j - 8]
