@@ -172,11 +172,11 @@ public final class GPT<T: Scalar> {
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
         let accumulated: [(String, Int)] = [
-            ("encoded", BT * C), ("qkv", L * BT * 3 * C), ("residual2", L * BT * C), ("residual3", L * BT * C),
+            ("encoded", BT * C), ("residual2", L * BT * C), ("residual3", L * BT * C),
             ("lnf", BT * C), ("logits", BT * V),
         ]
         let written: [(String, Int)] = [
-            ("ln1", L * BT * C), ("atty", L * BT * C), ("ln2", L * BT * C), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
+            ("ln1", L * BT * C), ("qkv", L * BT * 3 * C), ("atty", L * BT * C), ("ln2", L * BT * C), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
         ]
         let without: [(String, Int)] = [
             ("att", L * B * NH * steps * steps), ("ln1mean", L * BT), ("ln1rstd", L * BT), ("ln2mean", L * BT), ("ln2rstd", L * BT),
@@ -359,7 +359,7 @@ public final class GPT<T: Scalar> {
                             act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, accumulate: false,
                             panels: pw?.backward("attprojw", l))
             Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
-                               act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH)
+                               act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH, accumulate: false)
             Linear.backward(d("ln1") + l * BT * C, g("qkvw") + l * 3 * C * C, g("qkvb") + l * 3 * C, d("qkv") + l * BT * 3 * C,
                             act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C, accumulate: false,
                             panels: pw?.backward("qkvw", l))

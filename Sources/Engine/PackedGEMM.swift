@@ -16,17 +16,28 @@ enum PackedGEMM {
     /// Elements of the panels of a K×N operand (N rounded up to whole panels).
     static func panelSize(K: Int, N: Int) -> Int { (N + width - 1) / width * K * width }
 
-    /// Lays B (K×N, B(k, j) = source[k·kStride + j·jStride]) out as panels [⌈N/16⌉][K][16], the columns past
-    /// N zero.
-    static func pack<T: Scalar>(_ source: UnsafePointer<T>, K: Int, N: Int, kStride: Int, jStride: Int,
+    /// Lays B (K×N, B(k, j) = factor · source[k·kStride + j·jStride]) out as panels [⌈N/16⌉][K][16], the
+    /// columns past N zero.
+    static func pack<T: Scalar>(_ source: UnsafePointer<T>, K: Int, N: Int, kStride: Int, jStride: Int, scaledBy factor: T = 1,
                                 into panels: UnsafeMutablePointer<T>) {
+        if jStride == 1 && factor == 1 && N % width == 0 {
+            // Rows of 16 contiguous numbers: two vector copies each.
+            for p in 0..<(N / width) {
+                let out = panels + p * K * width, from = source + p * width
+                for k in 0..<K {
+                    Lanes.store(Lanes.load(from, k * kStride), out, k * width)
+                    Lanes.store(Lanes.load(from, k * kStride + 8), out, k * width + 8)
+                }
+            }
+            return
+        }
         for p in 0..<((N + width - 1) / width) {
             let out = panels + p * K * width
             for j in 0..<width {
                 let column = p * width + j
                 if column < N {
                     let from = source + column * jStride
-                    for k in 0..<K { out[k * width + j] = from[k * kStride] }
+                    for k in 0..<K { out[k * width + j] = factor * from[k * kStride] }
                 } else {
                     for k in 0..<K { out[k * width + j] = 0 }
                 }
@@ -35,9 +46,32 @@ enum PackedGEMM {
     }
 
     /// C[M×N] = A[M×K]·B, or C += A·B with `accumulate`; A and C row-major (row strides lda and ldc), B as
-    /// laid out by ``pack(_:K:N:kStride:jStride:into:)``.
+    /// laid out by ``pack(_:K:N:kStride:jStride:scaledBy:into:)``.
     static func multiply<T: Scalar>(m M: Int, n N: Int, k K: Int, a: UnsafePointer<T>, lda: Int, panels: UnsafePointer<T>,
                                     accumulate: Bool, c: UnsafeMutablePointer<T>, ldc: Int) {
+        multiply(m: M, n: N, k: K, a: a, rowStride: lda, kStride: 1, panels: panels, panelStride: K * width,
+                 accumulate: accumulate, c: c, ldc: ldc)
+    }
+
+    /// The same over a strided A, A(i, k) = a[i·rowStride + k·kStride] (kStride 1 is a row-major A, rowStride 1 a
+    /// transposed one), and panels that start `panelStride` apart, so that a product may read rows k0… of longer
+    /// panels (pass panels + k0·16 and the panels' full size, K·16).
+    static func multiply<T: Scalar>(m M: Int, n N: Int, k K: Int, a: UnsafePointer<T>, rowStride: Int, kStride: Int,
+                                    panels: UnsafePointer<T>, panelStride: Int, accumulate: Bool, c: UnsafeMutablePointer<T>, ldc: Int) {
+        // The unit stride written out, so that the row-major case compiles to the same loads as before.
+        if kStride == 1 {
+            blocks(m: M, n: N, k: K, a: a, rowStride: rowStride, kStride: 1, panels: panels, panelStride: panelStride,
+                   accumulate: accumulate, c: c, ldc: ldc)
+        } else {
+            blocks(m: M, n: N, k: K, a: a, rowStride: rowStride, kStride: kStride, panels: panels, panelStride: panelStride,
+                   accumulate: accumulate, c: c, ldc: ldc)
+        }
+    }
+
+    @inline(__always)
+    private static func blocks<T: Scalar>(m M: Int, n N: Int, k K: Int, a: UnsafePointer<T>, rowStride lda: Int, kStride: Int,
+                                          panels: UnsafePointer<T>, panelStride: Int, accumulate: Bool,
+                                          c: UnsafeMutablePointer<T>, ldc: Int) {
         var i0 = 0
         while i0 < M {
             let count = min(rows, M - i0)
@@ -50,8 +84,9 @@ enum PackedGEMM {
                 var c00 = SIMD8<T>(), c01 = SIMD8<T>(), c10 = SIMD8<T>(), c11 = SIMD8<T>()
                 var c20 = SIMD8<T>(), c21 = SIMD8<T>(), c30 = SIMD8<T>(), c31 = SIMD8<T>()
                 var c40 = SIMD8<T>(), c41 = SIMD8<T>(), c50 = SIMD8<T>(), c51 = SIMD8<T>()
-                var b = panels + j0 * K
-                for k in 0..<K {
+                var b = panels + j0 / width * panelStride
+                for kk in 0..<K {
+                    let k = kk * kStride
                     let b0 = Lanes.load(b, 0), b1 = Lanes.load(b, 8)
                     var x = SIMD8<T>(repeating: r0[k]); c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
                     x = SIMD8<T>(repeating: r1[k]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)

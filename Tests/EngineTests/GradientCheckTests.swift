@@ -69,8 +69,11 @@ struct Generator {
         #expect(error < 1e-5)
     }
 
-    @Test func attention() {
-        let (B, T, C, NH) = (2, Attention.block + 5, 6, 2)   // a whole query block and a partial one
+    /// Head size 3 (one partial panel) over 37 steps (six whole row blocks and a partial one, keys ending inside a
+    /// panel), and head size 16 (whole panels) over 20 steps.
+    @Test(arguments: [(2, 37, 6, 2), (1, 20, 32, 2)])
+    func attention(shape: (Int, Int, Int, Int)) {
+        let (B, T, C, NH) = shape
         var g = Generator(seed: 3)
         // A larger step than the other layers': L sums B·T·C products, and at 1e-6 its rounding alone moves a
         // small gradient's difference quotient by about 1e-4 of its size.
@@ -85,7 +88,7 @@ struct Generator {
             Attention.backward(&dqkv, dout, x[0], att, B: B, T: T, C: C, NH: NH)
             return [dqkv]
         })
-        #expect(error < 1e-5)   // a wrong term gives errors near 1e-1; BLAS's summation order moves the noise past 1e-6
+        #expect(error < 1e-5)   // a wrong term gives errors near 1e-1; the summation order moves the noise past 1e-6
     }
 
     /// A residual given to the forward pass is added to the output, in place as well (out == residual).
@@ -124,6 +127,15 @@ struct Generator {
         GELU.backward(&geluZero, inp, inp, N: N * C)
         GELU.backward(&geluWritten, inp, inp, N: N * C, accumulate: false)
         #expect(geluZero == geluWritten)
+        // Attention: every element of dqkv, queries, keys and values alike, is written.
+        let (B, T, AC, NH) = (2, 13, 6, 2)
+        let qkv = g.values(B * T * 3 * AC), attDout = g.values(B * T * AC)
+        var out = [Double](repeating: 0, count: B * T * AC), att = [Double](repeating: 0, count: B * NH * T * T)
+        Attention.forward(&out, &att, qkv, B: B, T: T, C: AC, NH: NH)
+        var dqkvZero = [Double](repeating: 0, count: B * T * 3 * AC), dqkvWritten = [Double](repeating: 7, count: B * T * 3 * AC)
+        Attention.backward(&dqkvZero, attDout, qkv, att, B: B, T: T, C: AC, NH: NH)
+        Attention.backward(&dqkvWritten, attDout, qkv, att, B: B, T: T, C: AC, NH: NH, accumulate: false)
+        #expect(dqkvZero == dqkvWritten)
     }
 
     @Test func gelu() {
