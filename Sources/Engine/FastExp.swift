@@ -5,18 +5,19 @@
     var x = input
     x.replace(with: SIMD8(repeating: -87.33), where: x .< -87.33)
     x.replace(with: SIMD8(repeating: 88.3), where: x .> 88.3)
-    // n = round(x / ln2) by the 1.5·2²³ trick: the sum's low mantissa bits hold n.
+    // n = round(x / ln2) by the 1.5·2²³ trick: the sum's low mantissa bits hold n. Every step below is a fused
+    // multiply-add (`addingProduct`, one vfmadd each): Swift never fuses a written a·b + c on its own.
     let shifter = SIMD8<Float>(repeating: 12_582_912)
-    let shifted = x * 1.442_695_04 + shifter
+    let shifted = shifter.addingProduct(x, 1.442_695_04)
     let n = shifted - shifter
-    let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+    let r = x.addingProduct(n, -0.693_359_375).addingProduct(n, 2.121_944_4e-4)
     var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_95e-3
-    p = p * r + 8.333_451_9e-3
-    p = p * r + 4.166_579_59e-2
-    p = p * r + 1.666_666_55e-1
-    p = p * r + 5.000_000_12e-1
-    let er = p * r * r + r + 1
+    p = SIMD8(repeating: 1.398_199_95e-3).addingProduct(p, r)
+    p = SIMD8(repeating: 8.333_451_9e-3).addingProduct(p, r)
+    p = SIMD8(repeating: 4.166_579_59e-2).addingProduct(p, r)
+    p = SIMD8(repeating: 1.666_666_55e-1).addingProduct(p, r)
+    p = SIMD8(repeating: 5.000_000_12e-1).addingProduct(p, r)
+    let er = (r + 1).addingProduct(p, r * r)
     let bits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(shifter, to: SIMD8<Int32>.self)
     let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD8<Float>.self)
     return er * scale
@@ -30,7 +31,7 @@ enum FastMath {
 
     /// tanh(k·(x + c·x³)), GELU's inner term, as 1 − 2/(e^{2u}+1).
     @inline(__always) static func geluTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let u: SIMD8<Float> = 2 * k * (x + c * x * x * x)
+        let u = (2 * k * x) * SIMD8(repeating: 1).addingProduct(x * x, c)
         return 1 - 2 / (exp8(u) + 1)
     }
 
