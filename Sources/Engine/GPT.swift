@@ -167,19 +167,19 @@ public final class GPT<T: Scalar> {
     /// Where each activation of a [B,T] batch starts in the activation buffer, how many leading elements have
     /// gradients that backward accumulates (it zeroes only those), and the buffer's size. Next come the
     /// gradients backward writes outright (each has one writer, called with `accumulate: false`), last the
-    /// activations without a gradient: attention weights, layer-norm statistics, probabilities and losses.
+    /// activations without a gradient of their own: the residual sums (their gradient is encoded's), attention
+    /// weights, layer-norm statistics, probabilities and losses.
     private func activationLayout(B: Int, T steps: Int) -> (offsets: [String: Int], accumulated: Int, total: Int) {
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
-        let accumulated: [(String, Int)] = [
-            ("encoded", BT * C), ("residual2", L * BT * C), ("residual3", L * BT * C),
-            ("lnf", BT * C), ("logits", BT * V),
-        ]
+        // encoded's gradient is the whole residual stream's: each layer's two residual connections pass the
+        // stream's gradient through unchanged, and its layer norms add theirs into it in place.
+        let accumulated: [(String, Int)] = [("encoded", BT * C), ("lnf", BT * C), ("logits", BT * V)]
         let written: [(String, Int)] = [
             ("ln1", L * BT * C), ("qkv", L * BT * 3 * C), ("atty", L * BT * C), ("ln2", L * BT * C), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
         ]
         let without: [(String, Int)] = [
-            ("att", L * B * NH * steps * steps), ("ln1mean", L * BT), ("ln1rstd", L * BT), ("ln2mean", L * BT), ("ln2rstd", L * BT),
+            ("residual2", L * BT * C), ("residual3", L * BT * C), ("att", L * B * NH * steps * steps), ("ln1mean", L * BT), ("ln1rstd", L * BT), ("ln2mean", L * BT), ("ln2rstd", L * BT),
             ("lnfmean", BT), ("lnfrstd", BT), ("probs", BT * V), ("losses", BT),
         ]
         var offsets: [String: Int] = [:]
@@ -334,16 +334,12 @@ public final class GPT<T: Scalar> {
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
-        let dlast = L == 0 ? d("encoded") : d("residual3") + (L - 1) * BT * C
-        LayerNorm.backward(dlast, g("lnfw"), g("lnfb"), d("lnf"), last, p("lnfw"), act("lnfmean"), act("lnfrstd"), N: BT, C: C)
+        let stream = d("encoded")   // the residual stream's gradient, at every layer (see activationLayout)
+        LayerNorm.backward(stream, g("lnfw"), g("lnfb"), d("lnf"), last, p("lnfw"), act("lnfmean"), act("lnfrstd"), N: BT, C: C)
         for l in stride(from: L - 1, through: 0, by: -1) {
             let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
-            let dresidual = l == 0 ? d("encoded") : d("residual3") + (l - 1) * BT * C
-            let dresidual3 = d("residual3") + l * BT * C, dresidual2 = d("residual2") + l * BT * C
-            // residual3 = residual2 + fcproj
-            for i in 0..<(BT * C) { dresidual2[i] += dresidual3[i] }
-            let dfcproj = dresidual3
-            Linear.backward(d("fchgelu") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, dfcproj,
+            // residual3 = residual2 + fcproj: the stream's gradient is fcproj's output gradient as it stands
+            Linear.backward(d("fchgelu") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, stream,
                             act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false,
                             panels: pw?.backward("fcprojw", l))
             GELU.backward(d("fch") + l * BT * 4 * C, act("fch") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C,
@@ -351,11 +347,10 @@ public final class GPT<T: Scalar> {
             Linear.backward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
                             act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, accumulate: false,
                             panels: pw?.backward("fcw", l))
-            LayerNorm.backward(dresidual2, g("ln2w") + l * C, g("ln2b") + l * C, d("ln2") + l * BT * C, act("residual2") + l * BT * C,
+            LayerNorm.backward(stream, g("ln2w") + l * C, g("ln2b") + l * C, d("ln2") + l * BT * C, act("residual2") + l * BT * C,
                                p("ln2w") + l * C, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, N: BT, C: C)
-            // residual2 = residual + attproj
-            for i in 0..<(BT * C) { dresidual[i] += dresidual2[i] }
-            Linear.backward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, dresidual2,
+            // residual2 = residual + attproj: the same for attproj
+            Linear.backward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, stream,
                             act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, accumulate: false,
                             panels: pw?.backward("attprojw", l))
             Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
@@ -363,11 +358,11 @@ public final class GPT<T: Scalar> {
             Linear.backward(d("ln1") + l * BT * C, g("qkvw") + l * 3 * C * C, g("qkvb") + l * 3 * C, d("qkv") + l * BT * 3 * C,
                             act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C, accumulate: false,
                             panels: pw?.backward("qkvw", l))
-            LayerNorm.backward(dresidual, g("ln1w") + l * C, g("ln1b") + l * C, d("ln1") + l * BT * C, residual,
+            LayerNorm.backward(stream, g("ln1w") + l * C, g("ln1b") + l * C, d("ln1") + l * BT * C, residual,
                                p("ln1w") + l * C, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, N: BT, C: C)
         }
         a.tokens.withUnsafeBufferPointer { tok in
-            Encoder.backward(g("wte"), g("wpe"), d("encoded"), tok.baseAddress!, B: B, T: steps, C: C)
+            Encoder.backward(g("wte"), g("wpe"), stream, tok.baseAddress!, B: B, T: steps, C: C)
         }
     }
 }
