@@ -35,34 +35,24 @@ enum FastMath {
         return 1 - 2 / (exp8(u) + 1)
     }
 
-    /// GELU (tanh form) of n Floats.
-    static func gelu(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count n: Int) {
+    /// GELU (tanh form) of n Floats; with `slope`, also its derivative there.
+    static func gelu(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count n: Int, slope: UnsafeMutablePointer<Float>?) {
         var i = 0
         while i + 8 <= n {
-            let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD8<Float>.self)
-            let th = geluTanh(x)
-            UnsafeMutableRawPointer(out + i).storeBytes(of: x * 0.5 * (1 + th), as: SIMD8<Float>.self)
+            let x = Lanes.load(inp, i)
+            let th = geluTanh(x), half = x * 0.5
+            Lanes.store(half * (1 + th), out, i)
+            if let slope {
+                let rise = (1 - th * th) * k * SIMD8(repeating: 1).addingProduct(x * x, 3 * c)
+                Lanes.store(((1 + th) * 0.5).addingProduct(half, rise), slope, i)
+            }
             i += 8
         }
-        while i < n { out[i] = GELU.value(inp[i]); i += 1 }
-    }
-
-    /// dinp += GELU'(inp) · dout over n Floats (dinp = ... without `accumulate`).
-    static func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, count n: Int,
-                             accumulate: Bool) {
-        var i = 0
-        while i + 8 <= n {
-            let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD8<Float>.self)
-            let th = geluTanh(x)
-            let x2 = x * x
-            let slope: SIMD8<Float> = x * 0.5 * (1 - th * th) * k * (1 + 3 * c * x2)
-            let local: SIMD8<Float> = (1 + th) * 0.5 + slope
-            let d = accumulate ? UnsafeRawPointer(dinp + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>()
-            UnsafeMutableRawPointer(dinp + i).storeBytes(of: d + local * UnsafeRawPointer(dout + i).loadUnaligned(as: SIMD8<Float>.self),
-                                                         as: SIMD8<Float>.self)
-            i += 8
+        while i < n {
+            out[i] = GELU.value(inp[i])
+            slope?[i] = GELU.derivative(inp[i])
+            i += 1
         }
-        while i < n { dinp[i] = (accumulate ? dinp[i] : 0) + GELU.derivative(inp[i]) * dout[i]; i += 1 }
     }
 }
 

@@ -168,7 +168,7 @@ public final class GPT<T: Scalar> {
     /// gradients that backward accumulates (it zeroes only those), and the buffer's size. Next come the
     /// gradients backward writes outright (each has one writer, called with `accumulate: false`), last the
     /// activations without a gradient of their own: the residual sums (their gradient is encoded's), attention
-    /// weights, layer-norm statistics, probabilities and losses.
+    /// weights, GELU's slopes, layer-norm statistics, probabilities and losses.
     private func activationLayout(B: Int, T steps: Int) -> (offsets: [String: Int], accumulated: Int, total: Int) {
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
@@ -179,7 +179,8 @@ public final class GPT<T: Scalar> {
             ("ln1", L * BT * C), ("qkv", L * BT * 3 * C), ("atty", L * BT * C), ("ln2", L * BT * C), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
         ]
         let without: [(String, Int)] = [
-            ("residual2", L * BT * C), ("residual3", L * BT * C), ("att", L * B * NH * steps * steps), ("ln1mean", L * BT), ("ln1rstd", L * BT), ("ln2mean", L * BT), ("ln2rstd", L * BT),
+            ("residual2", L * BT * C), ("residual3", L * BT * C), ("fchslope", L * BT * 4 * C), ("att", L * B * NH * steps * steps),
+            ("ln1mean", L * BT), ("ln1rstd", L * BT), ("ln2mean", L * BT), ("ln2rstd", L * BT),
             ("lnfmean", BT), ("lnfrstd", BT), ("probs", BT * V), ("losses", BT),
         ]
         var offsets: [String: Int] = [:]
@@ -218,7 +219,7 @@ public final class GPT<T: Scalar> {
                            panels: pw?.forward("attprojw", l))
             LayerNorm.forward(ln2, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, residual2, p("ln2w") + l * C, p("ln2b") + l * C, N: BT, C: C)
             Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C, panels: pw?.forward("fcw", l))
-            GELU.forward(fchgelu, fch, N: BT * 4 * C)
+            GELU.forward(fchgelu, fch, N: BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C)
             Linear.forward(residual3, fchgelu, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, residual: residual2,
                            N: BT, C: 4 * C, OC: C, panels: pw?.forward("fcprojw", l))
         }
@@ -342,7 +343,7 @@ public final class GPT<T: Scalar> {
             Linear.backward(d("fchgelu") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, stream,
                             act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false,
                             panels: pw?.backward("fcprojw", l))
-            GELU.backward(d("fch") + l * BT * 4 * C, act("fch") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C,
+            GELU.backward(d("fch") + l * BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C,
                           accumulate: false)
             Linear.backward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
                             act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, accumulate: false,

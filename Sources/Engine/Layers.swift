@@ -304,22 +304,31 @@ public enum GELU {
         return (1 + th) / 2 + x / 2 * (1 - th * th) * k * (1 + 3 * c * x * x)
     }
 
-    public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, N: Int) {
+    /// out = GELU(inp); with `slope`, also slope = GELU'(inp), the one thing backward needs, computed here from the
+    /// same tanh (backward would otherwise evaluate it again, exp and division included).
+    public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, N: Int,
+                                          slope: UnsafeMutablePointer<T>? = nil) {
         if T.self == Float.self {
             return FastMath.gelu(UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self),
-                                 UnsafeRawPointer(inp).assumingMemoryBound(to: Float.self), count: N)
+                                 UnsafeRawPointer(inp).assumingMemoryBound(to: Float.self), count: N,
+                                 slope: slope.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) })
         }
-        for i in 0..<N { out[i] = value(inp[i]) }
+        for i in 0..<N {
+            out[i] = value(inp[i])
+            slope?[i] = derivative(inp[i])
+        }
     }
 
-    public static func backward<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, _ dout: UnsafePointer<T>, N: Int,
+    /// dinp += slope ⊙ dout (= without `accumulate`), with the slope forward kept.
+    public static func backward<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, slope: UnsafePointer<T>, _ dout: UnsafePointer<T>, N: Int,
                                            accumulate: Bool = true) {
-        if T.self == Float.self {
-            return FastMath.geluBackward(UnsafeMutableRawPointer(dinp).assumingMemoryBound(to: Float.self),
-                                         UnsafeRawPointer(inp).assumingMemoryBound(to: Float.self),
-                                         UnsafeRawPointer(dout).assumingMemoryBound(to: Float.self), count: N, accumulate: accumulate)
+        var i = 0
+        while i + 8 <= N {
+            let product = Lanes.load(slope, i) * Lanes.load(dout, i)
+            Lanes.store(accumulate ? Lanes.load(dinp, i) + product : product, dinp, i)
+            i += 8
         }
-        for i in 0..<N { dinp[i] = (accumulate ? dinp[i] : 0) + derivative(inp[i]) * dout[i] }
+        while i < N { dinp[i] = (accumulate ? dinp[i] : 0) + slope[i] * dout[i]; i += 1 }
     }
 }
 

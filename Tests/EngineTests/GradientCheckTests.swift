@@ -124,8 +124,8 @@ struct Generator {
             #expect(abs(added[i] - (7 + fromZero[i])) < 1e-12)
         }
         var geluZero = [Double](repeating: 0, count: N * C), geluWritten = [Double](repeating: 7, count: N * C)
-        GELU.backward(&geluZero, inp, inp, N: N * C)
-        GELU.backward(&geluWritten, inp, inp, N: N * C, accumulate: false)
+        GELU.backward(&geluZero, slope: inp, inp, N: N * C)
+        GELU.backward(&geluWritten, slope: inp, inp, N: N * C, accumulate: false)
         #expect(geluZero == geluWritten)
         // Attention: every element of dqkv, queries, keys and values alike, is written.
         let (B, T, AC, NH) = (2, 13, 6, 2)
@@ -145,8 +145,9 @@ struct Generator {
             GELU.forward(&out, x[0], N: 20)
             return out
         }, backward: { x, dout in
-            var dinp = [Double](repeating: 0, count: 20)
-            GELU.backward(&dinp, x[0], dout, N: 20)
+            var out = [Double](repeating: 0, count: 20), slope = out, dinp = out
+            GELU.forward(&out, x[0], N: 20, slope: &slope)
+            GELU.backward(&dinp, slope: slope, dout, N: 20)
             return [dinp]
         })
         #expect(error < 1e-6)
