@@ -77,27 +77,30 @@ public enum LayerNorm {
 /// A fully connected layer: out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC], through BLAS.
 public enum Linear {
     /// With `residual` ([N,OC], which may be `out` itself) the layer also adds it: out = residual + inp·Wᵀ + bias,
-    /// a residual connection without a pass of its own. Bias and residual are written first and BLAS adds the
-    /// product onto them, which also spares BLAS's pass zeroing `out`.
+    /// a residual connection without a pass of its own.
     /// With `panels` (the weight packed for the forward product, ``PackedWeights``) the product runs on
-    /// ``PackedGEMM`` instead of BLAS.
+    /// ``PackedGEMM``, which adds bias and residual as it stores. BLAS instead adds the product onto bias and
+    /// residual written first, which also spares it zeroing `out`.
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, _ weight: UnsafePointer<T>,
                                           _ bias: UnsafePointer<T>?, residual: UnsafePointer<T>? = nil, N: Int, C: Int, OC: Int,
                                           panels: UnsafePointer<T>? = nil) {
+        let inPlace = residual == UnsafePointer(out)
+        if let panels, N >= PackedGEMM.rows {
+            return PackedGEMM.multiply(m: N, n: OC, k: C, a: inp, lda: C, panels: panels, accumulate: inPlace, c: out, ldc: OC,
+                                       bias: bias, residual: inPlace ? nil : residual)
+        }
         switch (bias, residual) {
         case let (bias?, residual?):
             for n in 0..<N { let o = out + n * OC, r = residual + n * OC; for j in 0..<OC { o[j] = r[j] + bias[j] } }
         case let (bias?, nil):
             for n in 0..<N { (out + n * OC).update(from: bias, count: OC) }
         case let (nil, residual?):
-            if residual != UnsafePointer(out) { out.update(from: residual, count: N * OC) }
+            if !inPlace { out.update(from: residual, count: N * OC) }
         case (nil, nil):
             break
         }
         let beta: T = bias == nil && residual == nil ? 0 : 1
-        if let panels, N >= PackedGEMM.rows {
-            PackedGEMM.multiply(m: N, n: OC, k: C, a: inp, lda: C, panels: panels, accumulate: beta == 1, c: out, ldc: OC)
-        } else if N == 1 {
+        if N == 1 {
             T.gemv(m: OC, n: C, a: weight, x: inp, beta: beta, y: out)
         } else {
             T.gemm(transposeA: false, transposeB: true, m: N, n: OC, k: C, alpha: 1, a: inp, lda: C, b: weight, ldb: C,

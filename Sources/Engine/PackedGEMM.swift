@@ -46,11 +46,14 @@ enum PackedGEMM {
     }
 
     /// C[M×N] = A[M×K]·B, or C += A·B with `accumulate`; A and C row-major (row strides lda and ldc), B as
-    /// laid out by ``pack(_:K:N:kStride:jStride:scaledBy:into:)``.
+    /// laid out by ``pack(_:K:N:kStride:jStride:scaledBy:into:)``. A `bias` (N numbers, added to every row) and a
+    /// `residual` (M×N, row stride ldc) are added as the results are stored, which spares a pass writing them
+    /// into C first and the kernel's reading C back.
     static func multiply<T: Scalar>(m M: Int, n N: Int, k K: Int, a: UnsafePointer<T>, lda: Int, panels: UnsafePointer<T>,
-                                    accumulate: Bool, c: UnsafeMutablePointer<T>, ldc: Int) {
-        multiply(m: M, n: N, k: K, a: a, rowStride: lda, kStride: 1, panels: panels, panelStride: K * width,
-                 accumulate: accumulate, c: c, ldc: ldc)
+                                    accumulate: Bool, c: UnsafeMutablePointer<T>, ldc: Int,
+                                    bias: UnsafePointer<T>? = nil, residual: UnsafePointer<T>? = nil) {
+        blocks(m: M, n: N, k: K, a: a, rowStride: lda, kStride: 1, panels: panels, panelStride: K * width,
+               accumulate: accumulate, c: c, ldc: ldc, bias: bias, residual: residual)
     }
 
     /// The same over a strided A, A(i, k) = a[i·rowStride + k·kStride] (kStride 1 is a row-major A, rowStride 1 a
@@ -71,7 +74,8 @@ enum PackedGEMM {
     @inline(__always)
     private static func blocks<T: Scalar>(m M: Int, n N: Int, k K: Int, a: UnsafePointer<T>, rowStride lda: Int, kStride: Int,
                                           panels: UnsafePointer<T>, panelStride: Int, accumulate: Bool,
-                                          c: UnsafeMutablePointer<T>, ldc: Int) {
+                                          c: UnsafeMutablePointer<T>, ldc: Int,
+                                          bias: UnsafePointer<T>? = nil, residual: UnsafePointer<T>? = nil) {
         var i0 = 0
         while i0 < M {
             let count = min(rows, M - i0)
@@ -99,13 +103,18 @@ enum PackedGEMM {
                 let columns = min(width, N - j0)
                 @inline(__always) func store(_ r: Int, _ low: SIMD8<T>, _ high: SIMD8<T>) {
                     guard r < count else { return }
-                    let out = c + (i0 + r) * ldc + j0
+                    let at = (i0 + r) * ldc + j0, out = c + at
                     if columns == width {
+                        var (low, high) = (low, high)
+                        if let bias { low += Lanes.load(bias, j0); high += Lanes.load(bias, j0 + 8) }
+                        if let residual { low += Lanes.load(residual, at); high += Lanes.load(residual, at + 8) }
                         Lanes.store(accumulate ? Lanes.load(out, 0) + low : low, out, 0)
                         Lanes.store(accumulate ? Lanes.load(out, 8) + high : high, out, 8)
                     } else {
                         for j in 0..<columns {
-                            let v = j < 8 ? low[j] : high[j - 8]
+                            var v = j < 8 ? low[j] : high[j - 8]
+                            if let bias { v += bias[j0 + j] }
+                            if let residual { v += residual[at + j] }
                             out[j] = accumulate ? out[j] + v : v
                         }
                     }

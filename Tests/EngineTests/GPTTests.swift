@@ -57,7 +57,7 @@ import Testing
     }
 
     /// The packed kernel against the product written out, every combination of a partial row block, a
-    /// partial panel and accumulation.
+    /// partial panel, accumulation, and a bias and residual added as it stores.
     @Test func packedKernelMatchesTheProduct() {
         var g = Generator(seed: 5)
         for (M, N, K) in [(1, 1, 1), (6, 16, 3), (7, 17, 5), (13, 40, 33), (64, 384, 128)] {
@@ -65,17 +65,26 @@ import Testing
             let start = (0..<(M * N)).map { _ in g.uniform() }
             var panels = [Double](repeating: .nan, count: PackedGEMM.panelSize(K: K, N: N))
             PackedGEMM.pack(w, K: K, N: N, kStride: 1, jStride: K, into: &panels)   // B = wᵀ, as a forward layer reads it
+            let bias = (0..<N).map { _ in g.uniform() }, residual = (0..<(M * N)).map { _ in g.uniform() }
             for accumulate in [false, true] {
-                var c = start
-                PackedGEMM.multiply(m: M, n: N, k: K, a: a, lda: K, panels: panels, accumulate: accumulate, c: &c, ldc: N)
-                var worst = 0.0
-                for i in 0..<M {
-                    for j in 0..<N {
-                        let product = (0..<K).reduce(0.0) { $0 + a[i * K + $1] * w[j * K + $1] }
-                        worst = max(worst, abs(c[i * N + j] - ((accumulate ? start[i * N + j] : 0) + product)))
+                for adding in [false, true] {
+                    var c = start
+                    bias.withUnsafeBufferPointer { b in
+                        residual.withUnsafeBufferPointer { r in
+                            PackedGEMM.multiply(m: M, n: N, k: K, a: a, lda: K, panels: panels, accumulate: accumulate, c: &c, ldc: N,
+                                                bias: adding ? b.baseAddress : nil, residual: adding ? r.baseAddress : nil)
+                        }
                     }
+                    var worst = 0.0
+                    for i in 0..<M {
+                        for j in 0..<N {
+                            let product = (0..<K).reduce(0.0) { $0 + a[i * K + $1] * w[j * K + $1] }
+                            let expected = (accumulate ? start[i * N + j] : 0) + product + (adding ? bias[j] + residual[i * N + j] : 0)
+                            worst = max(worst, abs(c[i * N + j] - expected))
+                        }
+                    }
+                    #expect(worst < 1e-12, "M=\(M) N=\(N) K=\(K) accumulate=\(accumulate) bias and residual=\(adding)")
                 }
-                #expect(worst < 1e-12, "M=\(M) N=\(N) K=\(K) accumulate=\(accumulate)")
             }
         }
     }
