@@ -107,7 +107,10 @@ echo
 per_step() { python3 -c "import json,sys,statistics; d=json.load(open(sys.argv[1])); print(d['tokens_per_step']/statistics.median(d['seconds']))" "$1"; }
 per_sample() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['tokens']/d['seconds'])" "$1"; }
 if "$py" -c "import torch" 2>/dev/null; then
-  for i in $(seq "$runs"); do
+  # Twice the rounds of the other sections, less one: a timed generation lasts under a second, and on a shared
+  # VM both sides' rates drift by a third within minutes. Each round's ratio pairs runs made seconds apart.
+  engine_runs=$((2 * runs - 1))
+  for i in $(seq "$engine_runs"); do
     "$benchbin" engine-train 10 >"$work/et.json"; per_step "$work/et.json" >>"$work/train-ours"
     "$py" "$here/engine_peer.py" train 10 >"$work/et.json"; per_step "$work/et.json" >>"$work/train-torch"
     "$benchbin" engine-sample 64 >"$work/es.json"; per_sample "$work/es.json" >>"$work/sample-ours"
@@ -116,10 +119,17 @@ if "$py" -c "import torch" 2>/dev/null; then
   done
   ot=$(median <"$work/train-ours"); tt=$(median <"$work/train-torch"); os=$(median <"$work/sample-ours"); ts=$(median <"$work/sample-torch")
   peak=$(median <"$work/peak")
-  echo "## Engine: training (batch 32 x 128 tokens, AdamW) and T=1 sampling (64 x 96 tokens, KV cache), one thread, $runs runs"
-  echo "training tokens/s: oneshot median $(printf %.0f "$ot"), PyTorch $(printf %.0f "$tt") -> $(echo "$ot $tt" | awk '{printf "%.2fx", $1/$2}');" \
+  # The median of the rounds' ratios (ours / PyTorch's in the same round), and the rounds' own figures.
+  paired() { paste "$1" "$2" | awk '{printf "%.3f\n", $1/$2}' | median; }
+  rounds() { paste "$1" "$2" | awk '{printf "%.0f/%.0f ", $1, $2}'; }
+  echo "## Engine: training (batch 32 x 128 tokens, AdamW) and T=1 sampling (64 x 96 tokens, KV cache), one thread, $engine_runs rounds"
+  echo "training tokens/s: oneshot median $(printf %.0f "$ot"), PyTorch $(printf %.0f "$tt") -> $(echo "$ot $tt" | awk '{printf "%.2fx", $1/$2}')," \
+       "median of the rounds' ratios $(paired "$work/train-ours" "$work/train-torch")x;" \
        "matmuls at $(echo "$ot" | awk '{printf "%.0f", $1*6*794624/1e9}') GFLOP/s, $(echo "$ot $peak" | awk '{printf "%.0f%%", $1*6*794624/1e9/$2*100}') of the sgemm peak measured in this run ($(printf %.0f "$peak") GFLOP/s, one thread, 1024^3); PyTorch's $(echo "$tt $peak" | awk '{printf "%.0f%%", $1*6*794624/1e9/$2*100}')"
-  echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (64 rows batched), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')"
+  echo "  rounds (oneshot/PyTorch): $(rounds "$work/train-ours" "$work/train-torch")"
+  echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (64 rows batched), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')," \
+       "median of the rounds' ratios $(paired "$work/sample-ours" "$work/sample-torch")x"
+  echo "  rounds (oneshot/PyTorch): $(rounds "$work/sample-ours" "$work/sample-torch")"
   # Threads: --threads N runs N DataParallel workers (one BLAS thread each); "blas2" is OpenBLAS's own two threads.
   for t in 2 blas2; do "$benchbin" engine-train 10 $t >"$work/et.json"; per_step "$work/et.json" >"$work/quiet-$t"; done
   echo "quiet machine: 2 workers $(printf %.0f "$(cat "$work/quiet-2")") tokens/s, OpenBLAS 2 threads $(printf %.0f "$(cat "$work/quiet-blas2")") tokens/s (1 worker: $(printf %.0f "$ot"))"
