@@ -342,10 +342,16 @@ public enum SoftmaxCrossEntropy {
                                           _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
         for n in 0..<N {
             let l = logits + n * V, p = probs + n * V
-            var maxValue = -T.infinity
-            for v in 0..<V { maxValue = max(maxValue, l[v]) }
             var sum: T = 0
-            for v in 0..<V { p[v] = T.exp(l[v] - maxValue); sum += p[v] }
+            if T.self == Float.self {
+                p.update(from: l, count: V)
+                let r = UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+                sum = T(FastMath.expShifted(r, count: V, shift: FastMath.maximum(r, count: V)))
+            } else {
+                var maxValue = -T.infinity
+                for v in 0..<V { maxValue = max(maxValue, l[v]) }
+                for v in 0..<V { p[v] = T.exp(l[v] - maxValue); sum += p[v] }
+            }
             for v in 0..<V { p[v] /= sum }
             let target = Int(targets[n])
             losses[n] = target >= 0 ? -T.log(max(p[target], T.leastNormalMagnitude)) : 0
