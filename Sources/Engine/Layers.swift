@@ -74,7 +74,8 @@ public enum LayerNorm {
     }
 }
 
-/// A fully connected layer: out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC], through BLAS.
+/// A fully connected layer: out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC], on ``PackedGEMM`` when given packed
+/// weights, else through BLAS (which always takes the weight gradient).
 public enum Linear {
     /// With `residual` ([N,OC], which may be `out` itself) the layer also adds it: out = residual + inp·Wᵀ + bias,
     /// a residual connection without a pass of its own.

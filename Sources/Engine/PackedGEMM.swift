@@ -1,5 +1,6 @@
-/// The engine's own matrix product C = A·B for a B laid out in advance in panels of 16 columns, as the
-/// linear layers' weights are once per step (``PackedWeights``).
+/// The engine's own matrix product C = A·B for a B laid out in advance in panels of 16 columns: the linear
+/// layers' weights, packed once per step (``PackedWeights``), and each attention head's keys, queries, values
+/// and output gradients, packed per head (``Attention``).
 ///
 /// BLAS copies ("packs") both operands into such panels inside every call; for the layers' shapes here (a
 /// few hundred rows of 128 or 512) that copying cost OpenBLAS a tenth of a training step, most of it for
