@@ -30,7 +30,7 @@ public final class BatchSampler {
         let c = model.config, C = c.channels, M = stepRows
         let cache = capacity * c.layers * c.maxSeqLen * C
         let sizes = [cache, cache, M * C, M * C, M * 3 * C, M * C, M * 4 * C, M * 4 * C, M * c.vocabSize, c.maxSeqLen, M, M]
-        buffer = .allocate(capacity: sizes.reduce(0, +))
+        buffer = HugePages.allocate(count: sizes.reduce(0, +))
         buffer.initialize(repeating: 0)
         var starts: [UnsafeMutablePointer<Float>] = [], next = buffer.baseAddress!
         for size in sizes { starts.append(next); next += size }
@@ -38,7 +38,7 @@ public final class BatchSampler {
         (fc, fcGelu, logits, scores, mean, rstd) = (starts[6], starts[7], starts[8], starts[9], starts[10], starts[11])
     }
 
-    deinit { buffer.deallocate() }
+    deinit { HugePages.deallocate(buffer) }
 
     /// Continues each prompt until `stop` (EOS by default; nil: never), `maxNewTokens` new tokens, or the end
     /// of the context. Temperature 0

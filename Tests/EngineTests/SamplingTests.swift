@@ -157,4 +157,15 @@ import Testing
         let wte35 = Double(model.params[model.layout.offset("wte") + 3 * 8 + 5])
         #expect(text == "16 (9, 8) (2, 24, 8) \(wte35) 8.0\n")
     }
+
+    /// The cache's buffer starts on a 2 MiB boundary, so the kernel can back it with huge pages, and the whole
+    /// of it is usable.
+    @Test func cacheBufferIsHugePageAligned() {
+        let count = 3 << 20 / MemoryLayout<Float>.stride + 5
+        let buffer = HugePages.allocate(Float.self, count: count)
+        defer { HugePages.deallocate(buffer) }
+        #expect(Int(bitPattern: buffer.baseAddress) % HugePages.size == 0)
+        buffer.initialize(repeating: 1)
+        #expect(buffer.reduce(0, +) == Float(count))
+    }
 }

@@ -1,0 +1,22 @@
+import Glibc
+
+/// Large buffers on 2 MiB pages where the kernel allows it (transparent huge pages in "madvise" mode, the
+/// Debian default, go only to memory that asks with `madvise(MADV_HUGEPAGE)`).
+///
+/// The sampler's KV cache (32 MiB for 64 rows) is read at every step in thousands of short runs, one per row,
+/// layer and head, each on its own 4 KiB pages: on 2 MiB pages sampling ran 5-8% faster (6 alternated pairs).
+/// Training's activations showed no difference, so they stay on ordinary pages.
+enum HugePages {
+    static let size = 2 << 20
+
+    /// `count` elements, aligned to a huge page and advised to use them; release with ``deallocate(_:)``.
+    static func allocate<T>(_ type: T.Type = T.self, count: Int) -> UnsafeMutableBufferPointer<T> {
+        let bytes = max(1, count * MemoryLayout<T>.stride)
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, size, bytes) == 0, let raw else { fatalError("out of memory (\(bytes) bytes)") }
+        _ = madvise(raw, (bytes + size - 1) / size * size, MADV_HUGEPAGE)   // advice only: 4 KiB pages if refused
+        return UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: count), count: count)
+    }
+
+    static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) { free(buffer.baseAddress) }
+}
