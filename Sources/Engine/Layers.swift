@@ -137,54 +137,31 @@ public enum Linear {
 /// as long (batch 32, T = 128, head size 32). Entries above the diagonal are zero in the kept weights and in
 /// their gradient.
 public enum Attention {
-    /// A head's T×hs operand (keys, queries, values or output gradients) copied into panels, for the products that
-    /// sum over steps. Read in place, its rows (3C apart) fell into few cache sets and missed the L1 cache.
-    struct StepOperand<T: Scalar> {
-        let steps: Int, hs: Int
+    /// One head's operand copied into ``PackedGEMM`` panels, K×N: T×hs (keys, queries, values or output gradients,
+    /// for the products that sum over steps) or hs×T (keys or values transposed, for the score products). Read in
+    /// place instead, the rows of qkv (3C apart) fell into few cache sets and missed the L1 cache.
+    struct HeadPanels<T: Scalar> {
+        let K: Int, N: Int
         private let panels: UnsafeMutablePointer<T>
 
-        init(steps: Int, hs: Int) {
-            self.steps = steps
-            self.hs = hs
-            panels = .allocate(capacity: PackedGEMM.panelSize(K: steps, N: hs))
+        init(K: Int, N: Int) {
+            self.K = K
+            self.N = N
+            panels = .allocate(capacity: PackedGEMM.panelSize(K: K, N: N))
         }
 
         func deallocate() { panels.deallocate() }
 
-        /// Takes X[t, d] = x[t·stride + d].
-        func set(_ x: UnsafePointer<T>, stride: Int) {
-            PackedGEMM.pack(x, K: steps, N: hs, kStride: stride, jStride: 1, into: panels)
+        /// Takes B(k, j) = factor · x[k·kStride + j·jStride].
+        func fill(_ x: UnsafePointer<T>, kStride: Int, jStride: Int, scaledBy factor: T = 1) {
+            PackedGEMM.pack(x, K: K, N: N, kStride: kStride, jStride: jStride, scaledBy: factor, into: panels)
         }
 
-        /// C[m, hs] (+)= A[m, k] · X[k0 ..< k0 + k, :]; A(i, k) = a[i·rowStride + k·kStride].
-        func times(m: Int, k: Int, from k0: Int = 0, a: UnsafePointer<T>, rowStride: Int, kStride: Int = 1,
-                   accumulate: Bool, c: UnsafeMutablePointer<T>, ldc: Int) {
-            PackedGEMM.multiply(m: m, n: hs, k: k, a: a, rowStride: rowStride, kStride: kStride, panels: panels + k0 * PackedGEMM.width,
-                                panelStride: steps * PackedGEMM.width, accumulate: accumulate, c: c, ldc: ldc)
-        }
-    }
-
-    /// A head's keys or values transposed (hs×T) for the score products, copied into panels.
-    struct TransposedOperand<T: Scalar> {
-        let steps: Int, hs: Int
-        private let panels: UnsafeMutablePointer<T>
-
-        init(steps: Int, hs: Int) {
-            self.steps = steps
-            self.hs = hs
-            panels = .allocate(capacity: PackedGEMM.panelSize(K: hs, N: steps))
-        }
-
-        func deallocate() { panels.deallocate() }
-
-        /// Takes factor·X[t, d] = factor·x[t·stride + d], as Xᵀ.
-        func set(_ x: UnsafePointer<T>, stride: Int, scaledBy factor: T = 1) {
-            PackedGEMM.pack(x, K: hs, N: steps, kStride: 1, jStride: stride, scaledBy: factor, into: panels)
-        }
-
-        /// C[m, n] = A[m, hs] · Xᵀ[:, 0 ..< n].
-        func times(m: Int, n: Int, a: UnsafePointer<T>, lda: Int, c: UnsafeMutablePointer<T>, ldc: Int) {
-            PackedGEMM.multiply(m: m, n: n, k: hs, a: a, lda: lda, panels: panels, accumulate: false, c: c, ldc: ldc)
+        /// C[m, n] (+)= A[m, k] · B[k0 ..< k0 + k, 0 ..< n]; A(i, k) = a[i·rowStride + k·kStride].
+        func times(m: Int, n: Int, k: Int, from k0: Int = 0, a: UnsafePointer<T>, rowStride: Int, kStride: Int = 1,
+                   accumulate: Bool = false, c: UnsafeMutablePointer<T>, ldc: Int) {
+            PackedGEMM.multiply(m: m, n: n, k: k, a: a, rowStride: rowStride, kStride: kStride, panels: panels + k0 * PackedGEMM.width,
+                                panelStride: K * PackedGEMM.width, accumulate: accumulate, c: c, ldc: ldc)
         }
     }
 
@@ -201,41 +178,21 @@ public enum Attention {
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ att: UnsafeMutablePointer<T>, _ qkv: UnsafePointer<T>,
                                           B: Int, T steps: Int, C: Int, NH: Int) {
         let hs = C / NH, scale = 1 / T.sqrt(T(hs)), blocks = rowBlocks(steps)
-        let keys = TransposedOperand<T>(steps: steps, hs: hs)
-        let values = StepOperand<T>(steps: steps, hs: hs)
+        let keys = HeadPanels<T>(K: hs, N: steps), values = HeadPanels<T>(K: steps, N: hs)   // Kᵀ and V
         defer { keys.deallocate(); values.deallocate() }
         for b in 0..<B {
             for h in 0..<NH {
                 let q = qkv + b * steps * 3 * C + h * hs, k = q + C, v = q + 2 * C
                 let a = att + (b * NH + h) * steps * steps, o = out + b * steps * C + h * hs
-                keys.set(k, stride: 3 * C, scaledBy: scale)
-                values.set(v, stride: 3 * C)
+                keys.fill(k, kStride: 1, jStride: 3 * C, scaledBy: scale)
+                values.fill(v, kStride: 3 * C, jStride: 1)
                 for (start, rows, columns) in blocks {
-                    keys.times(m: rows, n: columns, a: q + start * 3 * C, lda: 3 * C, c: a + start * steps, ldc: steps)
-                    for t in start..<(start + rows) { softmax(a + t * steps, seen: t + 1, steps: steps) }
-                    values.times(m: rows, k: start + rows, a: a + start * steps, rowStride: steps, accumulate: false,
-                                     c: o + start * C, ldc: C)
+                    keys.times(m: rows, n: columns, k: hs, a: q + start * 3 * C, rowStride: 3 * C, c: a + start * steps, ldc: steps)
+                    for t in start..<(start + rows) { Softmax.inPlace(a + t * steps, seen: t + 1, count: steps) }
+                    values.times(m: rows, n: hs, k: start + rows, a: a + start * steps, rowStride: steps, c: o + start * C, ldc: C)
                 }
             }
         }
-    }
-
-    /// row[0...t] = softmax(row[0...t]); row[t+1..<steps] = 0.
-    @inline(__always) static func softmax<T: Scalar>(_ row: UnsafeMutablePointer<T>, seen: Int, steps: Int) {
-        var sum: T = 0
-        if T.self == Float.self {
-            let r = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
-            sum = T(FastMath.expShifted(r, count: seen, shift: FastMath.maximum(r, count: seen)))
-        } else {
-            var maxValue = -T.infinity
-            for u in 0..<seen { maxValue = max(maxValue, row[u]) }
-            for u in 0..<seen { row[u] = T.exp(row[u] - maxValue); sum += row[u] }
-        }
-        let inverse = SIMD8(repeating: 1 / sum)
-        var u = 0
-        while u + 8 <= seen { Lanes.store(Lanes.load(row, u) * inverse, row, u); u += 8 }
-        while u < seen { row[u] *= inverse[0]; u += 1 }
-        (row + seen).update(repeating: 0, count: steps - seen)
     }
 
     /// drow[0...t] = row ⊙ (drow − row·drow) · scale over the t + 1 = `seen` weights; drow[t+1..<steps] = 0.
@@ -254,9 +211,8 @@ public enum Attention {
     public static func backward<T: Scalar>(_ dqkv: UnsafeMutablePointer<T>, _ dout: UnsafePointer<T>, _ qkv: UnsafePointer<T>,
                                            _ att: UnsafePointer<T>, B: Int, T steps: Int, C: Int, NH: Int, accumulate: Bool = true) {
         let hs = C / NH, scale = 1 / T.sqrt(T(hs)), blocks = rowBlocks(steps)
-        let values = TransposedOperand<T>(steps: steps, hs: hs)
-        let keys = StepOperand<T>(steps: steps, hs: hs), queries = StepOperand<T>(steps: steps, hs: hs)
-        let gradients = StepOperand<T>(steps: steps, hs: hs)
+        let values = HeadPanels<T>(K: hs, N: steps)   // Vᵀ
+        let keys = HeadPanels<T>(K: steps, N: hs), queries = HeadPanels<T>(K: steps, N: hs), gradients = HeadPanels<T>(K: steps, N: hs)
         // dpre's rows are 16 longer than T, so that reading a column of it (the key gradients' transposed product)
         // walks through all of the L1 cache's sets: T = 128 rows of 512 bytes map to only eight of them.
         let ld = steps + PackedGEMM.width
@@ -267,22 +223,22 @@ public enum Attention {
                 let q = qkv + b * steps * 3 * C + h * hs, k = q + C, v = q + 2 * C
                 let dq = dqkv + b * steps * 3 * C + h * hs, dk = dq + C, dv = dq + 2 * C
                 let a = att + (b * NH + h) * steps * steps, d = dout + b * steps * C + h * hs
-                values.set(v, stride: 3 * C)
-                keys.set(k, stride: 3 * C)
-                queries.set(q, stride: 3 * C)
-                gradients.set(d, stride: C)
+                values.fill(v, kStride: 1, jStride: 3 * C)
+                keys.fill(k, kStride: 3 * C, jStride: 1)
+                queries.fill(q, kStride: 3 * C, jStride: 1)
+                gradients.fill(d, kStride: C, jStride: 1)
                 for (start, rows, columns) in blocks {
-                    values.times(m: rows, n: columns, a: d + start * C, lda: C, c: dpre + start * ld, ldc: ld)
+                    values.times(m: rows, n: columns, k: hs, a: d + start * C, rowStride: C, c: dpre + start * ld, ldc: ld)
                     for t in start..<(start + rows) { softmaxBackward(dpre + t * ld, a + t * steps, seen: t + 1, steps: steps, scale: scale) }
-                    keys.times(m: rows, k: start + rows, a: dpre + start * ld, rowStride: ld, accumulate: accumulate,
+                    keys.times(m: rows, n: hs, k: start + rows, a: dpre + start * ld, rowStride: ld, accumulate: accumulate,
                                c: dq + start * 3 * C, ldc: 3 * C)
                 }
                 // Key u's gradients sum over the queries t ≥ u: column blocks of dpre and att, read transposed.
                 for (start, rows, _) in blocks {
                     let corner = start * steps + start
-                    queries.times(m: rows, k: steps - start, from: start, a: dpre + start * ld + start, rowStride: 1, kStride: ld,
+                    queries.times(m: rows, n: hs, k: steps - start, from: start, a: dpre + start * ld + start, rowStride: 1, kStride: ld,
                                   accumulate: accumulate, c: dk + start * 3 * C, ldc: 3 * C)
-                    gradients.times(m: rows, k: steps - start, from: start, a: a + corner, rowStride: 1, kStride: steps,
+                    gradients.times(m: rows, n: hs, k: steps - start, from: start, a: a + corner, rowStride: 1, kStride: steps,
                                     accumulate: accumulate, c: dv + start * 3 * C, ldc: 3 * C)
                 }
             }
@@ -336,24 +292,36 @@ public enum GELU {
     }
 }
 
+/// Softmax in place over a row's first `seen` entries, the rest of its `count` zeroed (a causal mask's row, or a
+/// whole row of logits with seen = count). Float rows take the eight-lane exp of ``FastMath``.
+enum Softmax {
+    @inline(__always) static func inPlace<T: Scalar>(_ row: UnsafeMutablePointer<T>, seen: Int, count: Int) {
+        var sum: T = 0
+        if T.self == Float.self {
+            let r = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
+            sum = T(FastMath.expShifted(r, count: seen, shift: FastMath.maximum(r, count: seen)))
+        } else {
+            var maxValue = -T.infinity
+            for u in 0..<seen { maxValue = max(maxValue, row[u]) }
+            for u in 0..<seen { row[u] = T.exp(row[u] - maxValue); sum += row[u] }
+        }
+        let inverse = SIMD8(repeating: 1 / sum)
+        var u = 0
+        while u + 8 <= seen { Lanes.store(Lanes.load(row, u) * inverse, row, u); u += 8 }
+        while u < seen { row[u] *= inverse[0]; u += 1 }
+        (row + seen).update(repeating: 0, count: count - seen)
+    }
+}
+
 /// Softmax over the vocabulary and the cross-entropy of the targets; backward of their mean.
 public enum SoftmaxCrossEntropy {
     /// probs[N,V] = softmax(logits); losses[n] = -log probs[n, target[n]] (targets < 0 are ignored: loss 0).
     public static func forward<T: Scalar>(_ probs: UnsafeMutablePointer<T>, _ losses: UnsafeMutablePointer<T>, _ logits: UnsafePointer<T>,
                                           _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
         for n in 0..<N {
-            let l = logits + n * V, p = probs + n * V
-            var sum: T = 0
-            if T.self == Float.self {
-                p.update(from: l, count: V)
-                let r = UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-                sum = T(FastMath.expShifted(r, count: V, shift: FastMath.maximum(r, count: V)))
-            } else {
-                var maxValue = -T.infinity
-                for v in 0..<V { maxValue = max(maxValue, l[v]) }
-                for v in 0..<V { p[v] = T.exp(l[v] - maxValue); sum += p[v] }
-            }
-            for v in 0..<V { p[v] /= sum }
+            let p = probs + n * V
+            p.update(from: logits + n * V, count: V)
+            Softmax.inPlace(p, seen: V, count: V)
             let target = Int(targets[n])
             losses[n] = target >= 0 ? -T.log(max(p[target], T.leastNormalMagnitude)) : 0
         }
