@@ -66,7 +66,8 @@ extension FastMath {
             best.replace(with: v, where: v .> best)
             i += 8
         }
-        var m = best.max()
+        var m = best[0]   // not best.max(): that generic reduction was a call per row, 2% of attention
+        for lane in 1..<8 { m = Swift.max(m, best[lane]) }
         while i < n { m = Swift.max(m, x[i]); i += 1 }
         return m
     }
@@ -83,12 +84,13 @@ extension FastMath {
             i += 8
         }
         var sum = acc.sum()
-        while i < n {
-            var tail = SIMD8<Float>(repeating: -Float.infinity)
-            tail[0] = x[i] - shift
-            x[i] = exp8(tail)[0]
-            sum += x[i]
-            i += 1
+        if i < n {
+            // The last n − i < 8 numbers through one exp8 (seven calls for one lane each cost attention's softmax
+            // a third more exps: a causal row's length is rarely a multiple of eight), summed one by one as before.
+            var tail = SIMD8<Float>()
+            for j in 0..<(n - i) { tail[j] = x[i + j] - shift }
+            let e = exp8(tail)
+            for j in 0..<(n - i) { x[i + j] = e[j]; sum += e[j] }
         }
         return sum
     }
