@@ -20,7 +20,7 @@ public final class BatchSampler {
     private let buffer: UnsafeMutableBufferPointer<Float>
     /// keys/values: [capacity, L, NH, maxSeqLen, head size], each head's history contiguous; the rest: one
     /// step's activations, up to ``stepRows`` tokens.
-    private let keys, values, x, ln, qkv, y, fc, fcGelu, logits, scores, mean, rstd: UnsafeMutablePointer<Float>
+    private let keys, values, x, ln, qkv, y, fc, logits, scores, mean, rstd: UnsafeMutablePointer<Float>
 
     public init(model: GPT<Float>, capacity: Int) {
         precondition(capacity > 0)
@@ -29,13 +29,13 @@ public final class BatchSampler {
         stepRows = max(capacity, BatchSampler.prefillRows)
         let c = model.config, C = c.channels, M = stepRows
         let cache = capacity * c.layers * c.maxSeqLen * C
-        let sizes = [cache, cache, M * C, M * C, M * 3 * C, M * C, M * 4 * C, M * 4 * C, M * c.vocabSize, c.maxSeqLen, M, M]
+        let sizes = [cache, cache, M * C, M * C, M * 3 * C, M * C, M * 4 * C, M * c.vocabSize, c.maxSeqLen, M, M]
         buffer = HugePages.allocate(count: sizes.reduce(0, +))
         buffer.initialize(repeating: 0)
         var starts: [UnsafeMutablePointer<Float>] = [], next = buffer.baseAddress!
         for size in sizes { starts.append(next); next += size }
         (keys, values, x, ln, qkv, y) = (starts[0], starts[1], starts[2], starts[3], starts[4], starts[5])
-        (fc, fcGelu, logits, scores, mean, rstd) = (starts[6], starts[7], starts[8], starts[9], starts[10], starts[11])
+        (fc, logits, scores, mean, rstd) = (starts[6], starts[7], starts[8], starts[9], starts[10])
     }
 
     deinit { HugePages.deallocate(buffer) }
@@ -150,8 +150,8 @@ public final class BatchSampler {
                            panels: pw?.forward("attprojw", l))
             LayerNorm.forward(ln, mean, rstd, x, at("ln2w") + l * C, at("ln2b") + l * C, N: M, C: C)
             Linear.forward(fc, ln, at("fcw") + l * 4 * C * C, at("fcb") + l * 4 * C, N: M, C: C, OC: 4 * C, panels: pw?.forward("fcw", l))
-            GELU.forward(fcGelu, fc, N: M * 4 * C)
-            Linear.forward(x, fcGelu, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, residual: x, N: M, C: 4 * C, OC: C,
+            GELU.forward(fc, fc, N: M * 4 * C)   // in place
+            Linear.forward(x, fc, at("fcprojw") + l * C * 4 * C, at("fcprojb") + l * C, residual: x, N: M, C: 4 * C, OC: C,
                            panels: pw?.forward("fcprojw", l))
         }
         LayerNorm.forward(ln, mean, rstd, x, at("lnfw"), at("lnfb"), N: M, C: C)

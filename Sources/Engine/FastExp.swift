@@ -35,7 +35,7 @@ enum FastMath {
         return 1 - 2 / (exp8(u) + 1)
     }
 
-    /// GELU (tanh form) of n Floats; with `slope`, also its derivative there.
+    /// GELU (tanh form) of n Floats; with `slope`, also its derivative there. `out` may be `inp`.
     static func gelu(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count n: Int, slope: UnsafeMutablePointer<Float>?) {
         var i = 0
         while i + 8 <= n {
@@ -49,8 +49,9 @@ enum FastMath {
             i += 8
         }
         while i < n {
-            out[i] = GELU.value(inp[i])
-            slope?[i] = GELU.derivative(inp[i])
+            let x = inp[i]   // read first: out may be inp
+            out[i] = GELU.value(x)
+            slope?[i] = GELU.derivative(x)
             i += 1
         }
     }

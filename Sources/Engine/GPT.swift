@@ -174,9 +174,11 @@ public final class GPT<T: Scalar> {
         let BT = B * steps
         // encoded's gradient is the whole residual stream's: each layer's two residual connections pass the
         // stream's gradient through unchanged, and its layer norms add theirs into it in place.
+        // fch, the MLP's hidden layer, holds GELU's output: GELU runs in place, forward and backward, so that
+        // neither side of it needs a buffer of its own.
         let accumulated: [(String, Int)] = [("encoded", BT * C), ("lnf", BT * C), ("logits", BT * V)]
         let written: [(String, Int)] = [
-            ("ln1", L * BT * C), ("qkv", L * BT * 3 * C), ("atty", L * BT * C), ("ln2", L * BT * C), ("fch", L * BT * 4 * C), ("fchgelu", L * BT * 4 * C),
+            ("ln1", L * BT * C), ("qkv", L * BT * 3 * C), ("atty", L * BT * C), ("ln2", L * BT * C), ("fch", L * BT * 4 * C),
         ]
         let without: [(String, Int)] = [
             ("residual2", L * BT * C), ("residual3", L * BT * C), ("fchslope", L * BT * 4 * C), ("att", L * B * NH * steps * steps),
@@ -210,7 +212,7 @@ public final class GPT<T: Scalar> {
             let ln1 = act("ln1") + l * BT * C, qkv = act("qkv") + l * BT * 3 * C, atty = act("atty") + l * BT * C
             let att = act("att") + l * B * NH * steps * steps
             let residual2 = act("residual2") + l * BT * C, ln2 = act("ln2") + l * BT * C
-            let fch = act("fch") + l * BT * 4 * C, fchgelu = act("fchgelu") + l * BT * 4 * C
+            let fch = act("fch") + l * BT * 4 * C
             let residual3 = act("residual3") + l * BT * C
             LayerNorm.forward(ln1, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, residual, p("ln1w") + l * C, p("ln1b") + l * C, N: BT, C: C)
             Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C, panels: pw?.forward("qkvw", l))
@@ -219,8 +221,8 @@ public final class GPT<T: Scalar> {
                            panels: pw?.forward("attprojw", l))
             LayerNorm.forward(ln2, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, residual2, p("ln2w") + l * C, p("ln2b") + l * C, N: BT, C: C)
             Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C, panels: pw?.forward("fcw", l))
-            GELU.forward(fchgelu, fch, N: BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C)
-            Linear.forward(residual3, fchgelu, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, residual: residual2,
+            GELU.forward(fch, fch, N: BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C)   // in place
+            Linear.forward(residual3, fch, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, residual: residual2,
                            N: BT, C: 4 * C, OC: C, panels: pw?.forward("fcprojw", l))
         }
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
@@ -340,11 +342,11 @@ public final class GPT<T: Scalar> {
         for l in stride(from: L - 1, through: 0, by: -1) {
             let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
             // residual3 = residual2 + fcproj: the stream's gradient is fcproj's output gradient as it stands
-            Linear.backward(d("fchgelu") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, stream,
-                            act("fchgelu") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false,
+            Linear.backward(d("fch") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, stream,
+                            act("fch") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false,
                             panels: pw?.backward("fcprojw", l))
-            GELU.backward(d("fch") + l * BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C, d("fchgelu") + l * BT * 4 * C, N: BT * 4 * C,
-                          accumulate: false)
+            GELU.backward(d("fch") + l * BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C, d("fch") + l * BT * 4 * C, N: BT * 4 * C,
+                          accumulate: false)   // in place
             Linear.backward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
                             act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, accumulate: false,
                             panels: pw?.backward("fcw", l))

@@ -265,7 +265,7 @@ public enum GELU {
     }
 
     /// out = GELU(inp); with `slope`, also slope = GELU'(inp), the one thing backward needs, computed here from the
-    /// same tanh (backward would otherwise evaluate it again, exp and division included).
+    /// same tanh (backward would otherwise evaluate it again, exp and division included). `out` may be `inp`.
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, N: Int,
                                           slope: UnsafeMutablePointer<T>? = nil) {
         if T.self == Float.self {
@@ -274,12 +274,13 @@ public enum GELU {
                                  slope: slope.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) })
         }
         for i in 0..<N {
-            out[i] = value(inp[i])
-            slope?[i] = derivative(inp[i])
+            let x = inp[i]   // read first: out may be inp
+            out[i] = value(x)
+            slope?[i] = derivative(x)
         }
     }
 
-    /// dinp += slope ⊙ dout (= without `accumulate`), with the slope forward kept.
+    /// dinp += slope ⊙ dout (= without `accumulate`), with the slope forward kept. `dinp` may be `dout`.
     public static func backward<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, slope: UnsafePointer<T>, _ dout: UnsafePointer<T>, N: Int,
                                            accumulate: Bool = true) {
         var i = 0
