@@ -134,8 +134,8 @@ public enum Linear {
 /// those rows see (rounded up to a whole panel of 16): about half the T×T square. Each head's operands are first
 /// copied into panels (a few thousand numbers against the products' hundreds of thousands of multiplications).
 /// With BLAS, whose every call packs its operands again, one layer's forward and backward took about 1.5 times
-/// as long (batch 32, T = 128, head size 32). Entries above the diagonal are zero in the kept weights and in
-/// their gradient.
+/// as long (batch 32, T = 128, head size 32). Above the diagonal, a row of the kept weights (and of their gradient)
+/// is zero to the end of its row block, all that any product reads, and undefined beyond.
 public enum Attention {
     /// One head's operand copied into ``PackedGEMM`` panels, K×N: T×hs (keys, queries, values or output gradients,
     /// for the products that sum over steps) or hs×T (keys or values transposed, for the score products). Read in
@@ -166,18 +166,31 @@ public enum Attention {
     }
 
     /// The row blocks of a T-step sequence: first row, row count, and the columns a causal score product computes
-    /// for them (the keys they see, rounded up to a whole panel).
-    static func rowBlocks(_ steps: Int) -> [(start: Int, rows: Int, columns: Int)] {
-        stride(from: 0, to: steps, by: PackedGEMM.rows).map { start in
-            let rows = min(PackedGEMM.rows, steps - start), width = PackedGEMM.width
+    /// for them (the keys they see, rounded up to a whole panel). All blocks have six rows but one of T mod 6, which
+    /// the kernel computes as a whole block: it goes first with `shortFirst`, for the products over the keys a query
+    /// sees (shortest for the first rows), else last, for the key and value gradients (which sum over the queries
+    /// from the block on). At T = 128 a last short block cost about 5% more multiplications in the first kind.
+    static func rowBlocks(_ steps: Int, shortFirst: Bool) -> [(start: Int, rows: Int, columns: Int)] {
+        let short = steps % PackedGEMM.rows, width = PackedGEMM.width
+        let starts = shortFirst && short > 0 ? [0] + Array(stride(from: short, to: steps, by: PackedGEMM.rows))
+                                             : Array(stride(from: 0, to: steps, by: PackedGEMM.rows))
+        return starts.map { start in
+            let rows = shortFirst && short > 0 && start == 0 ? short : min(PackedGEMM.rows, steps - start)
             return (start, rows, min(steps, (start + rows + width - 1) / width * width))
         }
     }
 
-    /// att = softmax(scale · Q Kᵀ) under the causal mask (zero above the diagonal), out = att V.
+    /// Where row t's zeros above the diagonal (of the weights and of their gradient) must reach: the end of its
+    /// query block (`queryBlockEnd`: products over the keys a query sees read that far) and of the key block
+    /// holding t (the key and value gradients read column blocks from their diagonal down).
+    static func zeroedEnd(_ t: Int, queryBlockEnd: Int, steps: Int) -> Int {
+        max(queryBlockEnd, min(steps, (t / PackedGEMM.rows + 1) * PackedGEMM.rows))
+    }
+
+    /// att = softmax(scale · Q Kᵀ) under the causal mask, out = att V.
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ att: UnsafeMutablePointer<T>, _ qkv: UnsafePointer<T>,
                                           B: Int, T steps: Int, C: Int, NH: Int) {
-        let hs = C / NH, scale = 1 / T.sqrt(T(hs)), blocks = rowBlocks(steps)
+        let hs = C / NH, scale = 1 / T.sqrt(T(hs)), blocks = rowBlocks(steps, shortFirst: true)
         let keys = HeadPanels<T>(K: hs, N: steps), values = HeadPanels<T>(K: steps, N: hs)   // Kᵀ and V
         defer { keys.deallocate(); values.deallocate() }
         for b in 0..<B {
@@ -188,35 +201,39 @@ public enum Attention {
                 values.fill(v, kStride: 3 * C, jStride: 1)
                 for (start, rows, columns) in blocks {
                     keys.times(m: rows, n: columns, k: hs, a: q + start * 3 * C, rowStride: 3 * C, c: a + start * steps, ldc: steps)
-                    for t in start..<(start + rows) { Softmax.inPlace(a + t * steps, seen: t + 1, count: steps) }
+                    for t in start..<(start + rows) {
+                        Softmax.inPlace(a + t * steps, seen: t + 1, count: zeroedEnd(t, queryBlockEnd: start + rows, steps: steps))
+                    }
                     values.times(m: rows, n: hs, k: start + rows, a: a + start * steps, rowStride: steps, c: o + start * C, ldc: C)
                 }
             }
         }
     }
 
-    /// drow[0...t] = row ⊙ (drow − row·drow) · scale over the t + 1 = `seen` weights; drow[t+1..<steps] = 0.
+    /// drow[0...t] = row ⊙ (drow − row·drow) · scale over the t + 1 = `seen` weights; drow[t+1..<count] = 0.
     @inline(__always) static func softmaxBackward<T: Scalar>(_ drow: UnsafeMutablePointer<T>, _ row: UnsafePointer<T>, seen: Int,
-                                                             steps: Int, scale: T) {
+                                                             count: Int, scale: T) {
         let weighted = Lanes.dot(row, drow, count: seen)
         let w = SIMD8(repeating: weighted), s = SIMD8(repeating: scale)
         var u = 0
         while u + 8 <= seen { Lanes.store(Lanes.load(row, u) * (Lanes.load(drow, u) - w) * s, drow, u); u += 8 }
         while u < seen { drow[u] = row[u] * (drow[u] - weighted) * scale; u += 1 }
-        (drow + seen).update(repeating: 0, count: steps - seen)
+        (drow + seen).update(repeating: 0, count: count - seen)
     }
 
     /// dV += attᵀ dout; datt = dout Vᵀ; dpre = att ⊙ (datt − rowsum(att ⊙ datt)) · scale; dQ += dpre K; dK += dpreᵀ Q
     /// (= without `accumulate`: each row of dqkv gets exactly one product).
     public static func backward<T: Scalar>(_ dqkv: UnsafeMutablePointer<T>, _ dout: UnsafePointer<T>, _ qkv: UnsafePointer<T>,
                                            _ att: UnsafePointer<T>, B: Int, T steps: Int, C: Int, NH: Int, accumulate: Bool = true) {
-        let hs = C / NH, scale = 1 / T.sqrt(T(hs)), blocks = rowBlocks(steps)
+        let hs = C / NH, scale = 1 / T.sqrt(T(hs))
+        let queryBlocks = rowBlocks(steps, shortFirst: true), keyBlocks = rowBlocks(steps, shortFirst: false)
         let values = HeadPanels<T>(K: hs, N: steps)   // Vᵀ
         let keys = HeadPanels<T>(K: steps, N: hs), queries = HeadPanels<T>(K: steps, N: hs), gradients = HeadPanels<T>(K: steps, N: hs)
         // dpre's rows are 16 longer than T, so that reading a column of it (the key gradients' transposed product)
         // walks through all of the L1 cache's sets: T = 128 rows of 512 bytes map to only eight of them.
         let ld = steps + PackedGEMM.width
         let dpre = UnsafeMutablePointer<T>.allocate(capacity: steps * ld)
+        dpre.initialize(repeating: .nan, count: steps * ld)   // so that reading an entry no product should read shows in the gradient checks
         defer { keys.deallocate(); values.deallocate(); queries.deallocate(); gradients.deallocate(); dpre.deallocate() }
         for b in 0..<B {
             for h in 0..<NH {
@@ -227,14 +244,17 @@ public enum Attention {
                 keys.fill(k, kStride: 3 * C, jStride: 1)
                 queries.fill(q, kStride: 3 * C, jStride: 1)
                 gradients.fill(d, kStride: C, jStride: 1)
-                for (start, rows, columns) in blocks {
+                for (start, rows, columns) in queryBlocks {
                     values.times(m: rows, n: columns, k: hs, a: d + start * C, rowStride: C, c: dpre + start * ld, ldc: ld)
-                    for t in start..<(start + rows) { softmaxBackward(dpre + t * ld, a + t * steps, seen: t + 1, steps: steps, scale: scale) }
+                    for t in start..<(start + rows) {
+                        softmaxBackward(dpre + t * ld, a + t * steps, seen: t + 1, count: zeroedEnd(t, queryBlockEnd: start + rows, steps: steps),
+                                        scale: scale)
+                    }
                     keys.times(m: rows, n: hs, k: start + rows, a: dpre + start * ld, rowStride: ld, accumulate: accumulate,
                                c: dq + start * 3 * C, ldc: 3 * C)
                 }
                 // Key u's gradients sum over the queries t ≥ u: column blocks of dpre and att, read transposed.
-                for (start, rows, _) in blocks {
+                for (start, rows, _) in keyBlocks {
                     let corner = start * steps + start
                     queries.times(m: rows, n: hs, k: steps - start, from: start, a: dpre + start * ld + start, rowStride: 1, kStride: ld,
                                   accumulate: accumulate, c: dk + start * 3 * C, ldc: 3 * C)
