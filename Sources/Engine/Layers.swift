@@ -135,7 +135,7 @@ public enum Linear {
 /// copied into panels (a few thousand numbers against the products' hundreds of thousands of multiplications).
 /// With BLAS, whose every call packs its operands again, one layer's forward and backward took about 1.5 times
 /// as long (batch 32, T = 128, head size 32). Above the diagonal, a row of the kept weights (and of their gradient)
-/// is zero to the end of its row block, all that any product reads, and undefined beyond.
+/// is zero as far as any product reads it (``zeroedEnd(_:queryBlockEnd:steps:)``) and undefined beyond.
 public enum Attention {
     /// One head's operand copied into ``PackedGEMM`` panels, K×N: T×hs (keys, queries, values or output gradients,
     /// for the products that sum over steps) or hs×T (keys or values transposed, for the score products). Read in
