@@ -172,10 +172,10 @@ public enum Attention {
     /// from the block on). At T = 128 a last short block cost about 5% more multiplications in the first kind.
     static func rowBlocks(_ steps: Int, shortFirst: Bool) -> [(start: Int, rows: Int, columns: Int)] {
         let short = steps % PackedGEMM.rows, width = PackedGEMM.width
-        let starts = shortFirst && short > 0 ? [0] + Array(stride(from: short, to: steps, by: PackedGEMM.rows))
-                                             : Array(stride(from: 0, to: steps, by: PackedGEMM.rows))
+        let offset = shortFirst ? short : 0   // where the whole blocks start
+        let starts = (offset > 0 ? [0] : []) + Array(stride(from: offset, to: steps, by: PackedGEMM.rows))
         return starts.map { start in
-            let rows = shortFirst && short > 0 && start == 0 ? short : min(PackedGEMM.rows, steps - start)
+            let rows = start < offset ? offset : min(PackedGEMM.rows, steps - start)
             return (start, rows, min(steps, (start + rows + width - 1) / width * width))
         }
     }
