@@ -28,6 +28,10 @@ import Testing
         var out = [Float](repeating: 0, count: n), slope = out, plain = out
         GELU.forward(&out, inputs, N: n, slope: &slope)
         GELU.forward(&plain, inputs, N: n)
+        // In place (out = inp), as the model runs it: the same values and slopes, the scalar tail included.
+        var inPlace = inputs, inPlaceSlope = out
+        inPlace.withUnsafeMutableBufferPointer { x in GELU.forward(x.baseAddress!, x.baseAddress!, N: n, slope: &inPlaceSlope) }
+        #expect(inPlace == out && inPlaceSlope == slope)
         for i in 0..<n {
             let x = Double(inputs[i])
             #expect(abs(Double(out[i]) - GELU.value(x)) < 1e-5)
