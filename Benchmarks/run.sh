@@ -130,6 +130,21 @@ if "$py" -c "import torch" 2>/dev/null; then
   echo "sampling tokens/s: oneshot median $(printf %.0f "$os") (64 rows batched), PyTorch $(printf %.0f "$ts") (64 rows batched) -> $(echo "$os $ts" | awk '{printf "%.2fx", $1/$2}')," \
        "median of the rounds' ratios $(paired "$work/sample-ours" "$work/sample-torch")x"
   echo "  rounds (oneshot/PyTorch): $(rounds "$work/sample-ours" "$work/sample-torch")"
+  # Where a training step goes: each operation of the passes timed inside the step (engine-profile), the products'
+  # rates against the sgemm peak of this run; "the rest" is AdamW, packing the weights and the step's bookkeeping.
+  "$benchbin" engine-profile 10 >"$work/profile.json"
+  echo "training step, operation by operation (oneshot-bench engine-profile 10; mean of 10 steps):"
+  python3 - "$work/profile.json" "$peak" <<'PY'
+import json, sys
+d, peak = json.load(open(sys.argv[1])), float(sys.argv[2])
+step = sum(d["seconds"]) / len(d["seconds"])
+timed = 0
+for o in d["operations"]:
+    s = o["seconds_per_step"]; timed += s
+    rate = f", {o['gflops']:.0f} GFLOP/s = {o['gflops'] / peak:.0%} of the sgemm peak" if "gflops" in o else ""
+    print(f"  {o['operation']}: {s * 1e3:.1f} ms ({s / step:.1%}){rate}")
+print(f"  the rest: {(step - timed) * 1e3:.1f} ms ({(step - timed) / step:.1%}); step {step * 1e3:.0f} ms")
+PY
   # Threads: --threads N runs N DataParallel workers (one BLAS thread each); "blas2" is OpenBLAS's own two threads.
   for t in 2 blas2; do "$benchbin" engine-train 10 $t >"$work/et.json"; per_step "$work/et.json" >"$work/quiet-$t"; done
   echo "quiet machine: 2 workers $(printf %.0f "$(cat "$work/quiet-2")") tokens/s, OpenBLAS 2 threads $(printf %.0f "$(cat "$work/quiet-blas2")") tokens/s (1 worker: $(printf %.0f "$ot"))"

@@ -13,8 +13,10 @@ public enum EngineBenchmark {
     /// warm-up steps.
     /// With `workers` > 1 the step runs on that many ``DataParallel`` workers (one BLAS thread each); with
     /// `blasThreads` > 1, on one worker with that many OpenBLAS threads (for comparison).
-    public static func trainingSteps(_ steps: Int, B: Int = 32, workers: Int = 1, blasThreads: Int = 1) -> [Double] {
+    /// With a `profile` (one worker), the model's operations are timed into it from the first timed step on.
+    public static func trainingSteps(_ steps: Int, B: Int = 32, workers: Int = 1, blasThreads: Int = 1, profile: StepProfile? = nil) -> [Double] {
         let model = GPT<Float>(config: config, seed: 1)
+        model.profile = profile
         BLASThreads.set(blasThreads)
         let parallel = DataParallel(model: model, workers: workers)
         var rng = SeededGenerator(seed: 2)
@@ -24,6 +26,7 @@ public enum EngineBenchmark {
         for step in 0..<(steps + 2) {
             let tokens = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
             let targets = (0..<(B * T)).map { _ in Int32(rng.uniform() * 64) }
+            if step == 2 { profile?.reset() }
             let start = Date()
             _ = Pretraining.gradients(parallel, tokens: tokens, targets: targets, B: B, T: T)
             _ = model.update(optimizer)

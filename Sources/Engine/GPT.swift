@@ -54,6 +54,8 @@ public final class GPT<T: Scalar> {
     private var packedStorage: PackedWeights<T>?
     /// Whether ``packedStorage`` holds the current weights: only inside ``withPackedWeights(_:)``.
     private var packedCurrent = false
+    /// When set, the forward and backward passes time each operation into it (`oneshot-bench engine-profile`).
+    public var profile: StepProfile?
 
     /// Runs `body` with the weights also packed for the engine's own matrix kernel, which the linear layers
     /// of this model (and of its replicas) then use instead of BLAS: once per step instead of BLAS packing
@@ -204,9 +206,13 @@ public final class GPT<T: Scalar> {
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps, pw = packed
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
-        tokens.withUnsafeBufferPointer { tok in
-            Encoder.forward(act("encoded"), tok.baseAddress!, p("wte"), p("wpe"), B: B, T: steps, C: C)
+        timed(.encoder) {
+            tokens.withUnsafeBufferPointer { tok in
+                Encoder.forward(act("encoded"), tok.baseAddress!, p("wte"), p("wpe"), B: B, T: steps, C: C)
+            }
         }
+        let linearFLOPs = 2 * BT * C * C   // per C×C of weight
+        let attentionFLOPs = B * C * steps * (steps + 1)   // one product over the causal query-key pairs, all heads
         for l in 0..<L {
             let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
             let ln1 = act("ln1") + l * BT * C, qkv = act("qkv") + l * BT * 3 * C, atty = act("atty") + l * BT * C
@@ -214,24 +220,40 @@ public final class GPT<T: Scalar> {
             let residual2 = act("residual2") + l * BT * C, ln2 = act("ln2") + l * BT * C
             let fch = act("fch") + l * BT * 4 * C
             let residual3 = act("residual3") + l * BT * C
-            LayerNorm.forward(ln1, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, residual, p("ln1w") + l * C, p("ln1b") + l * C, N: BT, C: C)
-            Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C, panels: pw?.forward("qkvw", l))
-            Attention.forward(atty, att, qkv, B: B, T: steps, C: C, NH: NH)
-            Linear.forward(residual2, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, residual: residual, N: BT, C: C, OC: C,
-                           panels: pw?.forward("attprojw", l))
-            LayerNorm.forward(ln2, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, residual2, p("ln2w") + l * C, p("ln2b") + l * C, N: BT, C: C)
-            Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C, panels: pw?.forward("fcw", l))
-            GELU.forward(fch, fch, N: BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C)   // in place
-            Linear.forward(residual3, fch, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, residual: residual2,
-                           N: BT, C: 4 * C, OC: C, panels: pw?.forward("fcprojw", l))
+            timed(.layerNorm) {
+                LayerNorm.forward(ln1, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, residual, p("ln1w") + l * C, p("ln1b") + l * C, N: BT, C: C)
+            }
+            timed(.linear, flops: 3 * linearFLOPs) {
+                Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C, panels: pw?.forward("qkvw", l))
+            }
+            timed(.attention, flops: 2 * attentionFLOPs) { Attention.forward(atty, att, qkv, B: B, T: steps, C: C, NH: NH) }
+            timed(.linear, flops: linearFLOPs) {
+                Linear.forward(residual2, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, residual: residual, N: BT, C: C, OC: C,
+                               panels: pw?.forward("attprojw", l))
+            }
+            timed(.layerNorm) {
+                LayerNorm.forward(ln2, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, residual2, p("ln2w") + l * C, p("ln2b") + l * C, N: BT, C: C)
+            }
+            timed(.linear, flops: 4 * linearFLOPs) {
+                Linear.forward(fch, ln2, p("fcw") + l * 4 * C * C, p("fcb") + l * 4 * C, N: BT, C: C, OC: 4 * C, panels: pw?.forward("fcw", l))
+            }
+            timed(.gelu) { GELU.forward(fch, fch, N: BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C) }   // in place
+            timed(.linear, flops: 4 * linearFLOPs) {
+                Linear.forward(residual3, fch, p("fcprojw") + l * C * 4 * C, p("fcprojb") + l * C, residual: residual2,
+                               N: BT, C: 4 * C, OC: C, panels: pw?.forward("fcprojw", l))
+            }
         }
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
-        LayerNorm.forward(act("lnf"), act("lnfmean"), act("lnfrstd"), last, p("lnfw"), p("lnfb"), N: BT, C: C)
-        Linear.forward(act("logits"), act("lnf"), p("wte"), nil, N: BT, C: C, OC: V, panels: pw?.forward("wte"))   // tied head
+        timed(.layerNorm) { LayerNorm.forward(act("lnf"), act("lnfmean"), act("lnfrstd"), last, p("lnfw"), p("lnfb"), N: BT, C: C) }
+        timed(.linear, flops: 2 * BT * C * V) {   // tied head
+            Linear.forward(act("logits"), act("lnf"), p("wte"), nil, N: BT, C: C, OC: V, panels: pw?.forward("wte"))
+        }
         let noTargets = [Int32](repeating: -1, count: BT)
         var loss: T = 0
-        (targets ?? noTargets).withUnsafeBufferPointer { tgt in
-            SoftmaxCrossEntropy.forward(act("probs"), act("losses"), act("logits"), tgt.baseAddress!, N: BT, V: V)
+        timed(.crossEntropy) {
+            (targets ?? noTargets).withUnsafeBufferPointer { tgt in
+                SoftmaxCrossEntropy.forward(act("probs"), act("losses"), act("logits"), tgt.baseAddress!, N: BT, V: V)
+            }
         }
         a.validTargets = targets?.filter { $0 >= 0 }.count ?? 0
         if a.validTargets > 0 {
@@ -293,9 +315,11 @@ public final class GPT<T: Scalar> {
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         let weights = lossWeights ?? [T](repeating: a.validTargets > 0 ? 1 / T(a.validTargets) : 0, count: BT)
-        weights.withUnsafeBufferPointer { w in
-            targets.withUnsafeBufferPointer { tgt in
-                SoftmaxCrossEntropy.backward(d("logits"), w.baseAddress!, act("probs"), tgt.baseAddress!, N: BT, V: V)
+        timed(.crossEntropyBackward) {
+            weights.withUnsafeBufferPointer { w in
+                targets.withUnsafeBufferPointer { tgt in
+                    SoftmaxCrossEntropy.backward(d("logits"), w.baseAddress!, act("probs"), tgt.baseAddress!, N: BT, V: V)
+                }
             }
         }
         backwardFromLogits(a)
@@ -325,8 +349,8 @@ public final class GPT<T: Scalar> {
     private func backwardFromLogits(_ a: Activations) {
         func act(_ name: String) -> UnsafeMutablePointer<T> { a.buffer.baseAddress! + a.offsets[name]! }
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
-        Linear.backward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: a.B * a.T, C: config.channels, OC: config.vocabSize,
-                        accumulate: false, panels: packed?.backward("wte"))
+        linearBackward(d("lnf"), g("wte"), nil, d("logits"), act("lnf"), p("wte"), N: a.B * a.T, C: config.channels, OC: config.vocabSize,
+                       panels: packed?.backward("wte"))
         backwardFromHidden(a)
     }
 
@@ -338,35 +362,60 @@ public final class GPT<T: Scalar> {
         func d(_ name: String) -> UnsafeMutablePointer<T> { a.gradBuffer.baseAddress! + a.offsets[name]! }
         let last = L == 0 ? act("encoded") : act("residual3") + (L - 1) * BT * C
         let stream = d("encoded")   // the residual stream's gradient, at every layer (see activationLayout)
-        LayerNorm.backward(stream, g("lnfw"), g("lnfb"), d("lnf"), last, p("lnfw"), act("lnfmean"), act("lnfrstd"), N: BT, C: C)
+        timed(.layerNormBackward) {
+            LayerNorm.backward(stream, g("lnfw"), g("lnfb"), d("lnf"), last, p("lnfw"), act("lnfmean"), act("lnfrstd"), N: BT, C: C)
+        }
         for l in stride(from: L - 1, through: 0, by: -1) {
             let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
             // residual3 = residual2 + fcproj: the stream's gradient is fcproj's output gradient as it stands
-            Linear.backward(d("fch") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, stream,
-                            act("fch") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, accumulate: false,
-                            panels: pw?.backward("fcprojw", l))
-            GELU.backward(d("fch") + l * BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C, d("fch") + l * BT * 4 * C, N: BT * 4 * C,
-                          accumulate: false)   // in place
-            Linear.backward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
-                            act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, accumulate: false,
-                            panels: pw?.backward("fcw", l))
-            LayerNorm.backward(stream, g("ln2w") + l * C, g("ln2b") + l * C, d("ln2") + l * BT * C, act("residual2") + l * BT * C,
-                               p("ln2w") + l * C, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, N: BT, C: C)
+            linearBackward(d("fch") + l * BT * 4 * C, g("fcprojw") + l * C * 4 * C, g("fcprojb") + l * C, stream,
+                           act("fch") + l * BT * 4 * C, p("fcprojw") + l * C * 4 * C, N: BT, C: 4 * C, OC: C, panels: pw?.backward("fcprojw", l))
+            timed(.geluBackward) {
+                GELU.backward(d("fch") + l * BT * 4 * C, slope: act("fchslope") + l * BT * 4 * C, d("fch") + l * BT * 4 * C, N: BT * 4 * C,
+                              accumulate: false)   // in place
+            }
+            linearBackward(d("ln2") + l * BT * C, g("fcw") + l * 4 * C * C, g("fcb") + l * 4 * C, d("fch") + l * BT * 4 * C,
+                           act("ln2") + l * BT * C, p("fcw") + l * 4 * C * C, N: BT, C: C, OC: 4 * C, panels: pw?.backward("fcw", l))
+            timed(.layerNormBackward) {
+                LayerNorm.backward(stream, g("ln2w") + l * C, g("ln2b") + l * C, d("ln2") + l * BT * C, act("residual2") + l * BT * C,
+                                   p("ln2w") + l * C, act("ln2mean") + l * BT, act("ln2rstd") + l * BT, N: BT, C: C)
+            }
             // residual2 = residual + attproj: the same for attproj
-            Linear.backward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, stream,
-                            act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, accumulate: false,
-                            panels: pw?.backward("attprojw", l))
-            Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
-                               act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH, accumulate: false)
-            Linear.backward(d("ln1") + l * BT * C, g("qkvw") + l * 3 * C * C, g("qkvb") + l * 3 * C, d("qkv") + l * BT * 3 * C,
-                            act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C, accumulate: false,
-                            panels: pw?.backward("qkvw", l))
-            LayerNorm.backward(stream, g("ln1w") + l * C, g("ln1b") + l * C, d("ln1") + l * BT * C, residual,
-                               p("ln1w") + l * C, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, N: BT, C: C)
+            linearBackward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, stream,
+                           act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, panels: pw?.backward("attprojw", l))
+            timed(.attentionBackward, flops: 4 * B * C * steps * (steps + 1)) {   // four products (see forward)
+                Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
+                                   act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH, accumulate: false)
+            }
+            linearBackward(d("ln1") + l * BT * C, g("qkvw") + l * 3 * C * C, g("qkvb") + l * 3 * C, d("qkv") + l * BT * 3 * C,
+                           act("ln1") + l * BT * C, p("qkvw") + l * 3 * C * C, N: BT, C: C, OC: 3 * C, panels: pw?.backward("qkvw", l))
+            timed(.layerNormBackward) {
+                LayerNorm.backward(stream, g("ln1w") + l * C, g("ln1b") + l * C, d("ln1") + l * BT * C, residual,
+                                   p("ln1w") + l * C, act("ln1mean") + l * BT, act("ln1rstd") + l * BT, N: BT, C: C)
+            }
         }
-        a.tokens.withUnsafeBufferPointer { tok in
-            Encoder.backward(g("wte"), g("wpe"), stream, tok.baseAddress!, B: B, T: steps, C: C)
+        timed(.encoderBackward) {
+            a.tokens.withUnsafeBufferPointer { tok in
+                Encoder.backward(g("wte"), g("wpe"), stream, tok.baseAddress!, B: B, T: steps, C: C)
+            }
         }
+    }
+
+    /// A linear layer's three gradients (its input's written, not added), each timed on its own under a ``profile``.
+    private func linearBackward(_ dinp: UnsafeMutablePointer<T>, _ dweight: UnsafeMutablePointer<T>, _ dbias: UnsafeMutablePointer<T>?,
+                                _ dout: UnsafePointer<T>, _ inp: UnsafePointer<T>, _ weight: UnsafePointer<T>, N: Int, C: Int, OC: Int,
+                                panels: UnsafePointer<T>?) {
+        timed(.linearInputGradients, flops: 2 * N * C * OC) {
+            Linear.inputGradient(dinp, dout, weight, N: N, C: C, OC: OC, accumulate: false, panels: panels)
+        }
+        timed(.linearWeightGradients, flops: 2 * N * C * OC) { Linear.weightGradient(dweight, dout, inp, N: N, C: C, OC: OC) }
+        if let dbias { timed(.biasGradients) { Linear.biasGradient(dbias, dout, N: N, OC: OC) } }
+    }
+
+    /// Runs `body`, timed as `operation` (with `flops`) when a ``profile`` is attached.
+    @inline(__always) private func timed<R>(_ operation: StepProfile.Operation, flops: Int = 0, _ body: () -> R) -> R {
+        guard let profile else { return body() }
+        return profile.measure(operation, flops: flops, body)
     }
 }
 

@@ -109,22 +109,38 @@ public enum Linear {
         }
     }
 
+    /// The three gradients of a linear layer: ``inputGradient(_:_:_:N:C:OC:accumulate:panels:)``,
+    /// ``weightGradient(_:_:_:N:C:OC:)`` and, with `dbias`, ``biasGradient(_:_:N:OC:)``.
     public static func backward<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, _ dweight: UnsafeMutablePointer<T>, _ dbias: UnsafeMutablePointer<T>?,
                                            _ dout: UnsafePointer<T>, _ inp: UnsafePointer<T>, _ weight: UnsafePointer<T>, N: Int, C: Int, OC: Int,
                                            accumulate: Bool = true, panels: UnsafePointer<T>? = nil) {
-        // dinp[N,C] += dout[N,OC] · weight[OC,C] (= without accumulate);  dweight[OC,C] += dout[N,OC]ᵀ · inp[N,C]
-        // With `panels` (the weight packed for this product) the first runs on PackedGEMM.
+        inputGradient(dinp, dout, weight, N: N, C: C, OC: OC, accumulate: accumulate, panels: panels)
+        weightGradient(dweight, dout, inp, N: N, C: C, OC: OC)
+        if let dbias { biasGradient(dbias, dout, N: N, OC: OC) }
+    }
+
+    /// dinp[N,C] += dout[N,OC] · weight[OC,C] (= without `accumulate`). With `panels` (the weight packed for this
+    /// product) it runs on ``PackedGEMM``, else on BLAS.
+    public static func inputGradient<T: Scalar>(_ dinp: UnsafeMutablePointer<T>, _ dout: UnsafePointer<T>, _ weight: UnsafePointer<T>,
+                                                N: Int, C: Int, OC: Int, accumulate: Bool = true, panels: UnsafePointer<T>? = nil) {
         if let panels, N >= PackedGEMM.rows {
             PackedGEMM.multiply(m: N, n: C, k: OC, a: dout, lda: OC, panels: panels, accumulate: accumulate, c: dinp, ldc: C)
         } else {
             T.gemm(transposeA: false, transposeB: false, m: N, n: C, k: OC, alpha: 1, a: dout, lda: OC, b: weight, ldb: C,
                    beta: accumulate ? 1 : 0, c: dinp, ldc: C)
         }
+    }
+
+    /// dweight[OC,C] += dout[N,OC]ᵀ · inp[N,C], on BLAS.
+    public static func weightGradient<T: Scalar>(_ dweight: UnsafeMutablePointer<T>, _ dout: UnsafePointer<T>, _ inp: UnsafePointer<T>,
+                                                 N: Int, C: Int, OC: Int) {
         T.gemm(transposeA: true, transposeB: false, m: OC, n: C, k: N, alpha: 1, a: dout, lda: OC, b: inp, ldb: C,
                beta: 1, c: dweight, ldc: C)
-        if let dbias {
-            for n in 0..<N { let d = dout + n * OC; for j in 0..<OC { dbias[j] += d[j] } }
-        }
+    }
+
+    /// dbias[OC] += Σₙ dout[n, ·], rows in order.
+    public static func biasGradient<T: Scalar>(_ dbias: UnsafeMutablePointer<T>, _ dout: UnsafePointer<T>, N: Int, OC: Int) {
+        for n in 0..<N { let d = dout + n * OC; for j in 0..<OC { dbias[j] += d[j] } }
     }
 }
 

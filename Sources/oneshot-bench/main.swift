@@ -5,6 +5,8 @@
 //   oneshot-bench grade-adversarial          the slowest call over the adversarial inputs
 //   oneshot-bench engine-train STEPS [N|blasN]  training steps of the 4L/128C/4H/ctx128 model on random tokens, batch 32,
 //                                            on N workers (one BLAS thread each) or one worker with N OpenBLAS threads
+//   oneshot-bench engine-profile STEPS       engine-train's steps on one worker, each operation of the passes timed:
+//                                            seconds per step and, for the matrix products, GFLOP/s
 //   oneshot-bench sgemm-peak                 one-thread cblas_sgemm GFLOP/s on 1024x1024 matrices (best of 5)
 //   oneshot-bench engine-sample ROLLOUTS     KV-cache sampling at T=1: ROLLOUTS continuations of one 32-token prompt
 //   oneshot-bench grpo-step MODEL PROBLEMS STEPS  GRPO steps (8 prompts x 8 samples) of checkpoint MODEL on a JSONL of {problem, answer}
@@ -18,7 +20,7 @@ import Parquet
 
 let arguments = CommandLine.arguments
 func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: oneshot-bench parquet-read FILE REPEAT | grade FILE | grade-adversarial | engine-train STEPS | sgemm-peak | engine-sample ROLLOUTS | grpo-step MODEL PROBLEMS STEPS\n".utf8))
+    FileHandle.standardError.write(Data("usage: oneshot-bench parquet-read FILE REPEAT | grade FILE | grade-adversarial | engine-train STEPS | engine-profile STEPS | sgemm-peak | engine-sample ROLLOUTS | grpo-step MODEL PROBLEMS STEPS\n".utf8))
     exit(2)
 }
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -30,6 +32,18 @@ if (3...4).contains(arguments.count), arguments[1] == "engine-train", let steps 
     let times = EngineBenchmark.trainingSteps(steps, workers: blas ? 1 : Int(threads) ?? 1, blasThreads: blas ? Int(threads.dropFirst(4)) ?? 1 : 1)
     print(JSONValue.object(JSONObject(["tokens_per_step": .int(Int64(32 * EngineBenchmark.config.maxSeqLen)),
                                        "seconds": .array(times.map(JSONValue.double))])).serialized)
+    exit(0)
+}
+if arguments.count == 3, arguments[1] == "engine-profile", let steps = Int(arguments[2]), steps > 0 {
+    let profile = StepProfile()
+    let times = EngineBenchmark.trainingSteps(steps, profile: profile)
+    let operations = StepProfile.Operation.allCases.compactMap { op -> JSONValue? in
+        guard let s = profile.seconds[op] else { return nil }
+        var o = JSONObject(["operation": .string(op.rawValue), "seconds_per_step": .double(s / Double(steps))])
+        if let rate = profile.gigaflopsPerSecond(op) { o["gflops"] = .double(rate) }
+        return .object(o)
+    }
+    print(JSONValue.object(JSONObject(["seconds": .array(times.map(JSONValue.double)), "operations": .array(operations)])).serialized)
     exit(0)
 }
 if arguments.count == 2, arguments[1] == "sgemm-peak" {
