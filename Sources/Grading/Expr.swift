@@ -103,10 +103,13 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible {
         return result
     }
 
-    /// The exact n-th root when it is rational.
+    /// The exact n-th root when it is rational; of a negative number, the real root for an odd n (nil for an even one).
     func root(_ n: Int64) -> Rational? {
         guard n >= 1, n <= 64 else { return nil }
-        if num < 0 { return n % 2 == 1 ? root(n).map { _ in -((-self).root(n)!) } : nil }
+        if num < 0 {
+            guard n % 2 == 1, let r = (-self).root(n) else { return nil }
+            return -r
+        }
         guard let a = Rational.integerRoot(num, n), let b = Rational.integerRoot(den, n) else { return nil }
         return Rational(a, b)
     }

@@ -21,6 +21,13 @@ import Testing
         no("\\sqrt{2}", "1.4142"); no("3\\sqrt{13}", "3\\sqrt[3]{13}"); no("2\\pi", "2")
     }
 
+    /// Roots of negative numbers: the real root for an odd index (these once recursed until the stack overflowed and
+    /// crashed the grader), none for an even one.
+    @Test func rootsOfNegativeNumbers() {
+        yes("-2", "\\sqrt[3]{-8}"); yes("-2", "(-8)^{1/3}"); yes("-\\frac{2}{3}", "\\sqrt[3]{-\\frac{8}{27}}")
+        no("2", "\\sqrt[3]{-8}"); no("2", "\\sqrt{-4}"); no("-2", "\\sqrt{-4}")
+    }
+
     @Test func expressionsCompareByValue() {
         yes("x^2+2x+1", "(x+1)^2"); yes("\\frac{11+9a}{20}", "\\frac{9a+11}{20}"); no("x^2+2x+1", "x^2+2x-1")
         yes("y = 2x + 3", "2x + 3 = y"); yes("x = 5", "5"); yes("5", "x=5")
