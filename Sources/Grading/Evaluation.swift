@@ -40,7 +40,10 @@ struct Complex: Equatable {
         // Real roots of negative reals with odd denominators stay real (cube root of -8 is -2).
         if isReal, re < 0, e.im == 0 {
             let inverse = 1 / e.re
-            if inverse == inverse.rounded(), Int(inverse) % 2 != 0 { return Complex(-Foundation.pow(-re, e.re)) }
+            // The parity in Double: 1/e.re may be far beyond Int's range (10^{-20} as an exponent), where Int() traps.
+            if inverse.isFinite, inverse == inverse.rounded(), abs(inverse.truncatingRemainder(dividingBy: 2)) == 1 {
+                return Complex(-Foundation.pow(-re, e.re))
+            }
         }
         return (log() * e).exp()
     }

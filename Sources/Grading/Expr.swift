@@ -30,7 +30,8 @@ public indirect enum Expr: Equatable, Sendable {
     static func sub(_ a: Expr, _ b: Expr) -> Expr { .add([a, .neg(b)]) }
 }
 
-/// An exact rational with 64-bit parts; operations return nil on overflow (callers fall back to Double).
+/// An exact rational with 64-bit parts; operations return nil on overflow (callers fall back to Double). Int64.min
+/// counts as an overflow: its negation, and a division by it, would not fit.
 public struct Rational: Hashable, Sendable, CustomStringConvertible {
     public let num: Int64
     public let den: Int64
@@ -80,14 +81,14 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible {
         let (y, o2) = b.num.multipliedReportingOverflow(by: a.den)
         let (d, o3) = a.den.multipliedReportingOverflow(by: b.den)
         let (n, o4) = x.addingReportingOverflow(y)
-        return o1 || o2 || o3 || o4 ? nil : Rational(n, d)
+        return o1 || o2 || o3 || o4 || n == .min || d == .min ? nil : Rational(n, d)
     }
 
     public static func * (a: Rational, b: Rational) -> Rational? {
         let g1 = Int64(gcd(a.num.magnitude, b.den.magnitude)), g2 = Int64(gcd(b.num.magnitude, a.den.magnitude))
         let (n, o1) = (a.num / g1).multipliedReportingOverflow(by: b.num / g2)
         let (d, o2) = (a.den / g2).multipliedReportingOverflow(by: b.den / g1)
-        return o1 || o2 ? nil : Rational(n, d)
+        return o1 || o2 || n == .min || d == .min ? nil : Rational(n, d)
     }
 
     public static func / (a: Rational, b: Rational) -> Rational? {

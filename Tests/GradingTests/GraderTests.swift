@@ -28,6 +28,15 @@ import Testing
         no("2", "\\sqrt[3]{-8}"); no("2", "\\sqrt{-4}"); no("-2", "\\sqrt{-4}")
     }
 
+    /// Arithmetic at the edges of 64 bits stays exact or gives up, and never traps: -2^63 (whose negation does not
+    /// fit) counts as an overflow, and an exponent as small as 10^{-20} (whose inverse is beyond Int) is no crash.
+    @Test func extremeNumbersNeverTrap() {
+        #expect((Rational(-2) * Rational(1 << 62)) == nil)
+        #expect((Rational(-(1 << 62)) + Rational(-(1 << 62))) == nil)
+        #expect((Rational(-(1 << 61)) * Rational(3)).map { -$0 } == Rational(3 << 61))
+        no("3", "(-2)^{1/10^{20}}"); no("3", "(-1^{1/10^{10}}\\%)^{(\\sin(\\pi))^{e+0}}")
+    }
+
     @Test func expressionsCompareByValue() {
         yes("x^2+2x+1", "(x+1)^2"); yes("\\frac{11+9a}{20}", "\\frac{9a+11}{20}"); no("x^2+2x+1", "x^2+2x-1")
         yes("y = 2x + 3", "2x + 3 = y"); yes("x = 5", "5"); yes("5", "x=5")
