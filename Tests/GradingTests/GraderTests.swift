@@ -124,4 +124,35 @@ import Testing
             }
         }
     }
+
+    /// Well-formed LaTeX built at random from extreme numbers and the operations the evaluator knows (powers,
+    /// roots, logs, factorials, binomials, percents, intervals...), seeded so that a failure reproduces. Character
+    /// soup rarely parses this deep; these found two traps (an odd root of a negative number, an exponent of
+    /// 1/10^{10}) that crashed `oneshot grade`.
+    @Test func generatedExpressionsNeverCrash() {
+        let atoms = ["-8", "0", "-1", "2", "x", "\\pi", "e", "i", "\\infty", "1/0", "-0.5", "10^{10}", "9223372036854775807",
+                     "-9223372036854775808", "1e29", "2^{62}", "-2^{63}", "0.000000000000000001", "\\frac{1}{3}", "1{,}000",
+                     "\\emptyset", "100\\%", "3:4", "[1,2]"]
+        let operations = ["A^{B}", "\\sqrt[B]{A}", "\\sqrt{A}", "\\frac{A}{B}", "(A)^{B}", "A!", "\\log_{A}{B}", "A+B", "A\\cdot B",
+                          "|A|", "\\binom{A}{B}", "A^{1/B}", "\\sin(A)", "A\\%", "A-B", "e^{A}", "A/B", "A=B", "(A,B)", "\\ln{A}",
+                          "A\\times 10^{B}", "A^\\circ", "A\\pm B", "\\lfloor A \\rfloor", "[A,B)", "A\\le B"]
+        var state: UInt64 = 2026
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        func expression(_ depth: Int) -> String {
+            if depth == 0 || next(4) == 0 { return atoms[next(atoms.count)] }
+            return operations[next(operations.count)]
+                .replacingOccurrences(of: "A", with: expression(depth - 1))
+                .replacingOccurrences(of: "B", with: expression(depth - 1))
+        }
+        let grader = Grader()
+        var graded = 0
+        for _ in 0..<2000 {
+            _ = grader.grade(gold: expression(3), response: "\\boxed{\(expression(4))}")
+            graded += 1
+        }
+        #expect(graded == 2000)
+    }
 }
