@@ -81,14 +81,19 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible {
         let (y, o2) = b.num.multipliedReportingOverflow(by: a.den)
         let (d, o3) = a.den.multipliedReportingOverflow(by: b.den)
         let (n, o4) = x.addingReportingOverflow(y)
-        return o1 || o2 || o3 || o4 || n == .min || d == .min ? nil : Rational(n, d)
+        return fitting(n, d, overflowed: o1 || o2 || o3 || o4)
     }
 
     public static func * (a: Rational, b: Rational) -> Rational? {
         let g1 = Int64(gcd(a.num.magnitude, b.den.magnitude)), g2 = Int64(gcd(b.num.magnitude, a.den.magnitude))
         let (n, o1) = (a.num / g1).multipliedReportingOverflow(by: b.num / g2)
         let (d, o2) = (a.den / g2).multipliedReportingOverflow(by: b.den / g1)
-        return o1 || o2 || n == .min || d == .min ? nil : Rational(n, d)
+        return fitting(n, d, overflowed: o1 || o2)
+    }
+
+    /// n/d, or nil when computing it overflowed or either part is Int64.min (see the type's note).
+    private static func fitting(_ n: Int64, _ d: Int64, overflowed: Bool) -> Rational? {
+        overflowed || n == .min || d == .min ? nil : Rational(n, d)
     }
 
     public static func / (a: Rational, b: Rational) -> Rational? {
