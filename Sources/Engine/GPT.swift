@@ -212,7 +212,6 @@ public final class GPT<T: Scalar> {
             }
         }
         let linearFLOPs = 2 * BT * C * C   // per C×C of weight
-        let attentionFLOPs = B * C * steps * (steps + 1)   // one product over the causal query-key pairs, all heads
         for l in 0..<L {
             let residual = l == 0 ? act("encoded") : act("residual3") + (l - 1) * BT * C
             let ln1 = act("ln1") + l * BT * C, qkv = act("qkv") + l * BT * 3 * C, atty = act("atty") + l * BT * C
@@ -226,7 +225,7 @@ public final class GPT<T: Scalar> {
             timed(.linear, flops: 3 * linearFLOPs) {
                 Linear.forward(qkv, ln1, p("qkvw") + l * 3 * C * C, p("qkvb") + l * 3 * C, N: BT, C: C, OC: 3 * C, panels: pw?.forward("qkvw", l))
             }
-            timed(.attention, flops: 2 * attentionFLOPs) { Attention.forward(atty, att, qkv, B: B, T: steps, C: C, NH: NH) }
+            timed(.attention, flops: 2 * attentionProductFLOPs(B: B, T: steps)) { Attention.forward(atty, att, qkv, B: B, T: steps, C: C, NH: NH) }
             timed(.linear, flops: linearFLOPs) {
                 Linear.forward(residual2, atty, p("attprojw") + l * C * C, p("attprojb") + l * C, residual: residual, N: BT, C: C, OC: C,
                                panels: pw?.forward("attprojw", l))
@@ -383,7 +382,7 @@ public final class GPT<T: Scalar> {
             // residual2 = residual + attproj: the same for attproj
             linearBackward(d("atty") + l * BT * C, g("attprojw") + l * C * C, g("attprojb") + l * C, stream,
                            act("atty") + l * BT * C, p("attprojw") + l * C * C, N: BT, C: C, OC: C, panels: pw?.backward("attprojw", l))
-            timed(.attentionBackward, flops: 4 * B * C * steps * (steps + 1)) {   // four products (see forward)
+            timed(.attentionBackward, flops: 4 * attentionProductFLOPs(B: B, T: steps)) {
                 Attention.backward(d("qkv") + l * BT * 3 * C, d("atty") + l * BT * C, act("qkv") + l * BT * 3 * C,
                                    act("att") + l * B * NH * steps * steps, B: B, T: steps, C: C, NH: NH, accumulate: false)
             }
@@ -411,6 +410,10 @@ public final class GPT<T: Scalar> {
         timed(.linearWeightGradients, flops: 2 * N * C * OC) { Linear.weightGradient(dweight, dout, inp, N: N, C: C, OC: OC) }
         if let dbias { timed(.biasGradients) { Linear.biasGradient(dbias, dout, N: N, OC: OC) } }
     }
+
+    /// The FLOPs of one of attention's products over all heads, counting the causal query-key pairs only: T(T+1)/2
+    /// per sequence, head size × heads = channels, 2 per multiply-add. Forward has two such products, backward four.
+    private func attentionProductFLOPs(B: Int, T steps: Int) -> Int { B * config.channels * steps * (steps + 1) }
 
     /// Runs `body`, timed as `operation` (with `flops`) when a ``profile`` is attached.
     @inline(__always) private func timed<R>(_ operation: StepProfile.Operation, flops: Int = 0, _ body: () -> R) -> R {
