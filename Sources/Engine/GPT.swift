@@ -83,8 +83,8 @@ public final class GPT<T: Scalar> {
         self.config = config
         owner = nil
         layout = ParameterLayout(config)
-        params = .allocate(capacity: layout.count)
-        grads = .allocate(capacity: layout.count)
+        params = CacheAligned.allocate(count: layout.count)
+        grads = CacheAligned.allocate(count: layout.count)
         params.initialize(repeating: 0)
         grads.initialize(repeating: 0)
         var rng = NormalGenerator(seed: seed)
@@ -112,16 +112,15 @@ public final class GPT<T: Scalar> {
         layout = model.layout
         owner = model
         params = model.params
-        grads = .allocate(capacity: layout.count)
+        grads = CacheAligned.allocate(count: layout.count)
         grads.initialize(repeating: 0)
     }
 
     deinit {
-        if owner == nil { params.deallocate() }
-        grads.deallocate()
-        acts?.buffer.deallocate()
-        acts?.gradBuffer.deallocate()
-        if let adam { adam.m.deallocate(); adam.v.deallocate() }
+        if owner == nil { CacheAligned.deallocate(params) }
+        CacheAligned.deallocate(grads)
+        if let acts { CacheAligned.deallocate(acts.buffer); CacheAligned.deallocate(acts.gradBuffer) }
+        if let adam { CacheAligned.deallocate(adam.m); CacheAligned.deallocate(adam.v) }
     }
 
     private func p(_ name: String) -> UnsafeMutablePointer<T> { params.baseAddress! + layout.offset(name) }
@@ -152,10 +151,10 @@ public final class GPT<T: Scalar> {
         if let acts, acts.buffer.count >= total {
             (buffer, gradBuffer) = (acts.buffer, acts.gradBuffer)
         } else {
-            if let acts { acts.buffer.deallocate(); acts.gradBuffer.deallocate() }
+            if let acts { CacheAligned.deallocate(acts.buffer); CacheAligned.deallocate(acts.gradBuffer) }
             let capacity = max(total, activationLayout(B: B, T: config.maxSeqLen).total)
-            buffer = .allocate(capacity: capacity)
-            gradBuffer = .allocate(capacity: capacity)
+            buffer = CacheAligned.allocate(count: capacity)
+            gradBuffer = CacheAligned.allocate(count: capacity)
             buffer.initialize(repeating: 0)
             gradBuffer.initialize(repeating: 0)
         }
@@ -170,7 +169,7 @@ public final class GPT<T: Scalar> {
     /// gradients that backward accumulates (it zeroes only those), and the buffer's size. Next come the
     /// gradients backward writes outright (each has one writer, called with `accumulate: false`), last the
     /// activations without a gradient of their own: the residual sums (their gradient is encoded's), attention
-    /// weights, GELU's slopes, layer-norm statistics, probabilities and losses.
+    /// weights, GELU's slopes, layer-norm statistics, probabilities and losses. Each starts on a cache line.
     private func activationLayout(B: Int, T steps: Int) -> (offsets: [String: Int], accumulated: Int, total: Int) {
         let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabSize)
         let BT = B * steps
@@ -189,9 +188,9 @@ public final class GPT<T: Scalar> {
         ]
         var offsets: [String: Int] = [:]
         var total = 0
-        for (name, n) in accumulated { offsets[name] = total; total += n }
+        for (name, n) in accumulated { offsets[name] = total; total += CacheAligned.roundedUp(n, of: T.self) }
         let accumulatedEnd = total
-        for (name, n) in written + without { offsets[name] = total; total += n }
+        for (name, n) in written + without { offsets[name] = total; total += CacheAligned.roundedUp(n, of: T.self) }
         return (offsets, accumulatedEnd, total)
     }
 
@@ -281,7 +280,7 @@ public final class GPT<T: Scalar> {
     /// AdamW's moments, created on the first update; the step counter advances with each call.
     func optimizerState() -> (m: UnsafeMutableBufferPointer<T>, v: UnsafeMutableBufferPointer<T>, step: Int) {
         if adam == nil {
-            let m = UnsafeMutableBufferPointer<T>.allocate(capacity: layout.count), v = UnsafeMutableBufferPointer<T>.allocate(capacity: layout.count)
+            let m = CacheAligned.allocate(T.self, count: layout.count), v = CacheAligned.allocate(T.self, count: layout.count)
             m.initialize(repeating: 0)
             v.initialize(repeating: 0)
             adam = (m, v, 0)

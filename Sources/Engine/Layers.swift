@@ -158,25 +158,25 @@ public enum Attention {
     /// place instead, the rows of qkv (3C apart) fell into few cache sets and missed the L1 cache.
     struct HeadPanels<T: Scalar> {
         let K: Int, N: Int
-        private let panels: UnsafeMutablePointer<T>
+        private let panels: UnsafeMutableBufferPointer<T>
 
         init(K: Int, N: Int) {
             self.K = K
             self.N = N
-            panels = .allocate(capacity: PackedGEMM.panelSize(K: K, N: N))
+            panels = CacheAligned.allocate(count: PackedGEMM.panelSize(K: K, N: N))
         }
 
-        func deallocate() { panels.deallocate() }
+        func deallocate() { CacheAligned.deallocate(panels) }
 
         /// Takes B(k, j) = factor · x[k·kStride + j·jStride].
         func fill(_ x: UnsafePointer<T>, kStride: Int, jStride: Int, scaledBy factor: T = 1) {
-            PackedGEMM.pack(x, K: K, N: N, kStride: kStride, jStride: jStride, scaledBy: factor, into: panels)
+            PackedGEMM.pack(x, K: K, N: N, kStride: kStride, jStride: jStride, scaledBy: factor, into: panels.baseAddress!)
         }
 
         /// C[m, n] (+)= A[m, k] · B[k0 ..< k0 + k, 0 ..< n]; A(i, k) = a[i·rowStride + k·kStride].
         func times(m: Int, n: Int, k: Int, from k0: Int = 0, a: UnsafePointer<T>, rowStride: Int, kStride: Int = 1,
                    accumulate: Bool = false, c: UnsafeMutablePointer<T>, ldc: Int) {
-            PackedGEMM.multiply(m: m, n: n, k: k, a: a, rowStride: rowStride, kStride: kStride, panels: panels + k0 * PackedGEMM.width,
+            PackedGEMM.multiply(m: m, n: n, k: k, a: a, rowStride: rowStride, kStride: kStride, panels: panels.baseAddress! + k0 * PackedGEMM.width,
                                 panelStride: K * PackedGEMM.width, accumulate: accumulate, c: c, ldc: ldc)
         }
     }
@@ -248,13 +248,13 @@ public enum Attention {
         // dpre's rows are 16 longer than T, so that reading a column of it (the key gradients' transposed product)
         // walks through all of the L1 cache's sets: T = 128 rows of 512 bytes map to only eight of them.
         let ld = steps + PackedGEMM.width
-        let dpre = UnsafeMutablePointer<T>.allocate(capacity: steps * ld)
+        let dpreBuffer = CacheAligned.allocate(T.self, count: steps * ld), dpre = dpreBuffer.baseAddress!
         #if DEBUG
         // NaN, so that reading an entry no product should read shows in the gradient checks (tests build in debug;
         // release builds skip this pass).
         dpre.initialize(repeating: .nan, count: steps * ld)
         #endif
-        defer { keys.deallocate(); values.deallocate(); queries.deallocate(); gradients.deallocate(); dpre.deallocate() }
+        defer { keys.deallocate(); values.deallocate(); queries.deallocate(); gradients.deallocate(); CacheAligned.deallocate(dpreBuffer) }
         for b in 0..<B {
             for h in 0..<NH {
                 let q = qkv + b * steps * 3 * C + h * hs, k = q + C, v = q + 2 * C

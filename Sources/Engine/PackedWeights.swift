@@ -23,7 +23,7 @@ final class PackedWeights<T: Scalar> {
             backwardOffsets[s.key] = size
             size += PackedGEMM.panelSize(K: s.OC, N: s.C)
         }
-        buffer = .allocate(capacity: size)
+        buffer = CacheAligned.allocate(count: size)   // panels are whole cache lines: each starts on one
     }
 
     /// Packs the model's current weights.
@@ -36,7 +36,7 @@ final class PackedWeights<T: Scalar> {
         }
     }
 
-    deinit { buffer.deallocate() }
+    deinit { CacheAligned.deallocate(buffer) }
 
     /// Panels of weight `name` (of `layer`; none for wte) for the forward product.
     func forward(_ name: String, _ layer: Int? = nil) -> UnsafePointer<T> {
