@@ -9,9 +9,11 @@ enum CacheAligned {
     /// Bytes in a cache line.
     static let lineSize = 64
 
-    /// `count` uninitialised elements starting on a cache line; release with ``deallocate(_:)``.
-    static func allocate<T>(_ type: T.Type = T.self, count: Int) -> UnsafeMutableBufferPointer<T> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count * MemoryLayout<T>.stride), alignment: lineSize)
+    /// `count` uninitialised elements starting on a cache line, or on the coarser `alignment` given (a power of two:
+    /// ``HugePages`` asks for 2 MiB); release with ``deallocate(_:)``.
+    static func allocate<T>(_ type: T.Type = T.self, count: Int, alignment: Int = lineSize) -> UnsafeMutableBufferPointer<T> {
+        precondition(alignment >= lineSize && alignment & (alignment - 1) == 0, "alignment must be a power of two of at least a line")
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count * MemoryLayout<T>.stride), alignment: alignment)
         return UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: count), count: count)
     }
 

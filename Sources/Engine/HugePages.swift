@@ -12,12 +12,11 @@ enum HugePages {
 
     /// `count` elements, aligned to a huge page and advised to use them; release with ``deallocate(_:)``.
     static func allocate<T>(_ type: T.Type = T.self, count: Int) -> UnsafeMutableBufferPointer<T> {
+        let buffer = CacheAligned.allocate(T.self, count: count, alignment: size)
         let bytes = max(1, count * MemoryLayout<T>.stride)
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, size, bytes) == 0, let raw else { fatalError("out of memory (\(bytes) bytes)") }
-        _ = madvise(raw, (bytes + size - 1) / size * size, MADV_HUGEPAGE)   // advice only: 4 KiB pages if refused
-        return UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: count), count: count)
+        _ = madvise(buffer.baseAddress, (bytes + size - 1) / size * size, MADV_HUGEPAGE)   // advice only: 4 KiB pages if refused
+        return buffer
     }
 
-    static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) { free(buffer.baseAddress) }
+    static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) { CacheAligned.deallocate(buffer) }
 }
