@@ -49,9 +49,15 @@ release: deps
 test: deps build browser python-reference
 	$(SWIFT) test
 
-python-reference:
-	@[ -f $(VENV)/.test-ready ] || { python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -r Tests/requirements.txt \
-	  && touch $(VENV)/.test-ready; } || echo "warning: no Python reference (PyPI unreachable?): the tests that read oneshot's Parquet with pyarrow and datasets will be skipped"
+# The test venv: Python references (pyarrow, datasets, safetensors), Ray, Hydra and torch's CPU build, and verl
+# itself at the two versions launch targets, each in a folder of its own (PYTHONPATH picks one).
+VERL_VERSIONS := 0.9.1 0.8.0
+python-reference: $(VENV)/.test-ready
+
+$(VENV)/.test-ready: Tests/requirements.txt
+	@{ [ -x $(VENV)/bin/python ] || python3 -m venv $(VENV); } && $(VENV)/bin/pip install -q -r Tests/requirements.txt \
+	  && for v in $(VERL_VERSIONS); do $(VENV)/bin/pip install -q --no-deps --target $(VENV)/verl-$$v verl==$$v || exit 1; done \
+	  && touch $@ || echo "warning: no Python reference (PyPI unreachable?): the tests that need pyarrow, verl, Ray or torch will be reported skipped"
 
 ## demo: the default pipeline (generated tasks, built-in engine, shipped base policy): data -> dedup ->
 ## decontaminate -> probe -> rank -> train (1-shot pi1, pi2, {pi1, pi2}, random, full pool) -> eval -> report.

@@ -79,42 +79,12 @@ public enum TrajectoryReader {
         }
     }
 
-    /// Groups rollout lines by (example, step): correct = responses whose `acc` (else `score`) is at least
-    /// 0.5, sampled = responses. Each example's groups in step order are its epochs. A last line without a
-    /// newline (a file still being written) is left for the next import.
+    /// The rollout dumps' histories; the first unreadable line fails the read (`trajectories import`, which
+    /// has no run folder to quarantine in; `oneshot ingest` keeps the rest and quarantines the line).
     static func readRollouts(_ directory: String) throws -> [SourceHistory] {
-        let files = try stepFiles(in: directory)
-        var order: [String] = []
-        var groups: [String: [Int: (correct: Int, sampled: Int)]] = [:]
-        for (fileStep, path) in files {
-            guard let lines = CompleteLines.read(path) else { throw TrajectoryError("\(path): cannot read the file") }
-            for (lineNumber, line) in lines {
-                let value: JSONValue
-                do {
-                    value = try JSONParser.parse(line)
-                } catch {
-                    throw TrajectoryError("\(path):\(lineNumber): invalid JSON at column \(error.offset + 1): \(error.message)")
-                }
-                guard let index = value["ex_index"]?.scalarText else {
-                    throw TrajectoryError("\(path):\(lineNumber): field 'ex_index': missing (the reward function must return the example's index as ex_index)")
-                }
-                guard let reward = (value["acc"] ?? value["score"])?.numberValue else {
-                    throw TrajectoryError("\(path):\(lineNumber): field 'score': missing or not a number")
-                }
-                let step = value["step"].flatMap { $0.numberValue.map { Int($0) } } ?? fileStep
-                if groups[index] == nil { order.append(index) }
-                var g = groups[index, default: [:]][step, default: (0, 0)]
-                g.sampled += 1
-                if reward >= 0.5 { g.correct += 1 }
-                groups[index, default: [:]][step] = g
-            }
-        }
-        return order.map { index in
-            let steps = groups[index]!.sorted { $0.key < $1.key }
-            return SourceHistory(sourceIndex: index, points: steps.enumerated().map { epoch, entry in
-                TrajectoryPoint(epoch: epoch, step: entry.key, correct: entry.value.correct, sampled: entry.value.sampled)
-            })
-        }
+        let read = try readRollouts(directory, identity: nil)
+        if let first = read.rejected.first { throw TrajectoryError(first.message) }
+        return read.histories
     }
 
     /// The `{step}.jsonl` files of a folder, by step.

@@ -115,6 +115,14 @@ extension Store {
         }
     }
 
+    /// Records where the run's job stands, and the run status that goes with it (a finished job also ends the
+    /// run; a job submitted again reopens it).
+    public func setJobState(runID: Int64, _ state: RunRecord.JobState) throws {
+        try db.execute("UPDATE runs SET job_state = ?, status = ?, ended_at = ? WHERE id = ?",
+                       [.text(state.rawValue), .text(state.status.rawValue), state.isFinished ? .text(Store.timestamp()) : .null,
+                        .integer(runID)])
+    }
+
     /// Marks the run done or failed.
     public func finishRun(runID: Int64, status: RunRecord.Status) throws {
         try db.execute("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?", [.text(status.rawValue), .text(Store.timestamp()), .integer(runID)])

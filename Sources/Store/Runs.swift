@@ -17,6 +17,30 @@ public struct RunRecord: Equatable, Sendable {
     public let toolVersion: String
     /// The run's input files and their sha256, as a JSON object text.
     public let inputs: String
+    /// Where a run sent to an external job system stands (verl runs); nil for runs this tool carried out itself.
+    public let jobState: JobState?
+
+    /// The lifecycle of a run sent to verl: prepared (folder written), submitted (the job system took it),
+    /// running, then one of succeeded, failed, stopped (by `oneshot stop` or a signal) and lost (the job system
+    /// no longer knows the job).
+    public enum JobState: String, Sendable, CaseIterable {
+        case prepared, submitted, running, succeeded, failed, stopped, lost
+
+        /// Whether the job has ended.
+        public var isFinished: Bool { [.succeeded, .failed, .stopped, .lost].contains(self) }
+
+        /// The run's status that goes with the job's state.
+        public var status: Status {
+            switch self {
+            case .prepared, .submitted, .running: return .running
+            case .succeeded: return .done
+            case .failed, .stopped, .lost: return .failed
+            }
+        }
+    }
+
+    /// The state to show: the job's where there is one, else the run's own status.
+    public var shownState: String { jobState?.rawValue ?? status.rawValue }
 }
 
 /// One point of an accuracy history: how many of the sampled responses were correct.
@@ -150,5 +174,6 @@ extension RunRecord {
         endedAt = row["ended_at"].string
         toolVersion = row["tool_version"].string ?? ""
         inputs = row["inputs"].string ?? "{}"
+        jobState = row["job_state"].string.flatMap(JobState.init(rawValue:))
     }
 }

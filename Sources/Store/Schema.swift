@@ -164,6 +164,11 @@ public enum Schema {
                 PRIMARY KEY (pipeline, stage)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 7, name: "job states of external runs", sql: """
+            -- Where a run sent to verl (on this machine, a Ray cluster or Slurm) stands; NULL for other runs.
+            ALTER TABLE runs ADD COLUMN job_state TEXT CHECK (job_state IS NULL OR job_state IN
+                ('prepared', 'submitted', 'running', 'succeeded', 'failed', 'stopped', 'lost'));
+            """),
     ]
 
     /// The migrator for the current schema.

@@ -23,20 +23,67 @@ public struct HydraOverride: Equatable, Sendable {
         }
     }
 
-    /// A string value for Hydra's grammar: plain when made only of safe characters, else single-quoted with
-    /// backslashes and quotes escaped (so spaces, `=`, `,`, brackets and `$` stay part of the value).
+    /// A string value for Hydra's override grammar (hydra-core 1.3), read back by Hydra and OmegaConf as
+    /// exactly `text`: plain when it is a word Hydra takes as a string (letters first, path characters after,
+    /// not a keyword such as true, null or inf); else single-quoted. Inside the quotes:
+    /// - `${` would start an OmegaConf interpolation: it becomes `\${` (and backslashes right before it double);
+    /// - a quote becomes `\'`, and the backslashes right before a quote or the closing quote double, as Hydra's
+    ///   quoted strings escape them; every other character, control characters included, is literal.
     public static func quoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./:@+".contains($0)) }
-            && !["true", "false", "null", "True", "False"].contains(text) && Double(text) == nil
+        let keywords: Set<String> = ["true", "false", "null", "inf", "nan", "infinity"]
+        let scalars = Array(text.unicodeScalars)
+        let plain = scalars.first.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || $0 == "/" } == true
+            && scalars.allSatisfy { $0.isASCII && (Shell.isPlain($0) && $0 != "=" && $0 != "," && $0 != "%") }
+            && !keywords.contains(text.lowercased())
         if plain { return text }
-        return "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        var out = "'"
+        var backslashes = 0
+        func flush(doubled: Bool) {
+            out += String(repeating: "\\", count: doubled ? 2 * backslashes : backslashes)
+            backslashes = 0
+        }
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "\\" {
+                backslashes += 1
+            } else if c == "'" {
+                flush(doubled: true)
+                out += "\\'"
+            } else if c == "$", i + 1 < scalars.count, scalars[i + 1] == "{" {
+                flush(doubled: true)
+                out += "\\${"
+                i += 1
+            } else {
+                flush(doubled: false)
+                out.unicodeScalars.append(c)
+            }
+            i += 1
+        }
+        flush(doubled: true)
+        return out + "'"
     }
 
-    /// Parses `key=value` from `--set`: numbers, booleans, null and `[...]` lists stay raw, anything else is a string.
+    /// The keys `--set` takes: dotted names of letters, digits, `_` and `-` (with Hydra's `+`, `++` or `~` in front).
+    public static func isValidKey(_ key: String) -> Bool {
+        var body = Substring(key)
+        if body.hasPrefix("++") { body = body.dropFirst(2) } else if body.hasPrefix("+") || body.hasPrefix("~") { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        return !parts.isEmpty && parts.allSatisfy { part in
+            guard let first = part.unicodeScalars.first, ("a"..."z").contains(first) || ("A"..."Z").contains(first) || first == "_"
+            else { return false }
+            return part.unicodeScalars.allSatisfy { $0.isASCII && (Shell.isPlain($0) && !"./=:,@%+".unicodeScalars.contains($0)) }
+        }
+    }
+
+    /// Parses `key=value` from `--set`: numbers, booleans, null and `[...]` lists stay raw, anything else is a
+    /// string; nil when there is no `=` or the key is not a config key.
     public static func parse(_ text: String) -> HydraOverride? {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return nil }
         let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
-        let isRaw = Double(value) != nil || ["true", "false", "True", "False", "null"].contains(value) || (value.hasPrefix("[") && value.hasSuffix("]"))
+        guard isValidKey(key) else { return nil }
+        let isRaw = Double(value) != nil || ["true", "false", "True", "False", "null"].contains(value)
+            || (value.hasPrefix("[") && value.hasSuffix("]"))
         return HydraOverride(key, isRaw ? .raw(value) : .string(value))
     }
 }

@@ -21,18 +21,26 @@ enum PlainHTTP {
 
     /// Sends `method` to `url` with `body` (as JSON when given) and returns the status and the body. The
     /// connection serves one exchange; chunked, length-delimited and close-delimited bodies are all read.
-    static func exchange(_ method: String, _ url: URL, body: Data? = nil, timeout: TimeInterval) throws -> (status: Int, body: Data) {
+    /// The request line names the URL's path as written, a trailing slash included (Ray routes `POST
+    /// /api/jobs/` and not `/api/jobs`); `headers` are sent as given (Authorization, ...).
+    static func exchange(_ method: String, _ url: URL, body: Data? = nil, headers: [(String, String)] = [],
+                         timeout: TimeInterval) throws -> (status: Int, body: Data) {
         guard url.scheme?.lowercased() == "http", let host = url.host, !host.isEmpty else {
             throw Failure.unsupported("\(url.absoluteString): only http:// addresses are supported (Ray's dashboard speaks plain HTTP; reach a remote one through a tunnel, e.g. ssh -L 8265:localhost:8265 HEAD)")
         }
         let deadline = Date().addingTimeInterval(timeout)
         let socket = try connect(host: host, port: url.port ?? 80, deadline: deadline)
         defer { close(socket) }
-        var path = url.path.isEmpty ? "/" : url.path
-        if let query = url.query { path += "?" + query }
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        var path = components?.percentEncodedPath ?? url.path
+        if path.isEmpty { path = "/" }
+        if let query = components?.percentEncodedQuery { path += "?" + query }
         let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")   // IPv6 literals in brackets
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\n"
         head += "User-Agent: oneshot\r\nAccept: application/json\r\nConnection: close\r\n"
+        for (name, value) in headers where !(name + value).contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+            head += "\(name): \(value)\r\n"
+        }
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
         var request = Data((head + "\r\n").utf8)
         if let body { request.append(body) }

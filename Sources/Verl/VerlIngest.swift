@@ -1,6 +1,7 @@
 import Foundation
 import Grading
 import JSON
+import Parquet
 import Selection
 import Store
 
@@ -17,6 +18,13 @@ public struct VerlIngest {
         public var unknownExamples: Set<String> = []
         public var evaluations = 0
         public var rejectedValidationLines = 0
+        /// Rollout lines that could not be read (quarantined in RUN_DIR/quarantine/rollouts.jsonl); the first.
+        public var rejectedRolloutLines = 0
+        public var firstRejection: String?
+        /// Rollout lines identified by their prompt (the V1 trainer's dumps), and those credited to several
+        /// examples sharing prompt and answer.
+        public var matchedByPrompt = 0
+        public var sharedLines = 0
         public var metricsSource = "none"
         public var finished = false
     }
@@ -53,7 +61,13 @@ public struct VerlIngest {
             if let e = try store.example(id: id) { exampleByIndex[e.sourceIndex ?? String(id)] = id }
         }
         var points: [(exampleID: Int64, point: TrajectoryPoint)] = []
-        for history in try histories() {
+        let read = try histories()
+        summary.rejectedRolloutLines = read.rejected.count
+        summary.firstRejection = read.rejected.first?.message
+        summary.matchedByPrompt = read.matchedByPrompt
+        summary.sharedLines = read.sharedLines
+        try quarantine(read.rejected, as: "rollouts.jsonl")
+        for history in read.histories {
             guard let id = exampleByIndex[history.sourceIndex] else { summary.unknownExamples.insert(history.sourceIndex); continue }
             points += history.points.map { (id, $0) }
         }
@@ -100,17 +114,22 @@ public struct VerlIngest {
             }
         }
         if let total = totalSteps(manifest), summary.lastStep >= total {
-            try store.finishRun(runID: run.id, status: .done)
+            // A run with a job ends when its job does (follow records it); one run by hand ends with its last step.
+            if run.jobState == nil { try store.finishRun(runID: run.id, status: .done) }
+            if run.jobState == .prepared { try store.setJobState(runID: run.id, .succeeded) }
             summary.finished = true
         }
         return summary
     }
 
-    /// The rollout dumps' histories, else a fork run's latest acc_step_N_*.json under checkpoints/.
-    func histories() throws -> [SourceHistory] {
+    /// The rollout dumps' histories (lines without ex_index identified from the run's own train.parquet),
+    /// else a fork run's latest acc_step_N_*.json under checkpoints/.
+    func histories() throws -> RolloutRead {
         let rollouts = directory + "/rollouts"
         if let files = try? TrajectoryReader.stepFiles(in: rollouts), !files.isEmpty {
-            do { return try TrajectoryReader.read(rollouts, format: .verlRollouts) } catch let e as TrajectoryError { throw VerlReadError(e.message) }
+            do { return try TrajectoryReader.readRollouts(rollouts, identity: try trainingIdentity()) } catch let e as TrajectoryError {
+                throw VerlReadError(e.message)
+            }
         }
         let enumerator = FileManager.default.enumerator(atPath: directory + "/checkpoints")
         var latest: (step: Int, path: String)?
@@ -120,8 +139,43 @@ public struct VerlIngest {
                   let step = Int(name.dropFirst(9).prefix { $0.isNumber }) else { continue }
             if step > (latest?.step ?? -1) { latest = (step, directory + "/checkpoints/" + path) }
         }
-        guard let latest else { return [] }
-        do { return try TrajectoryReader.read(latest.path, format: .oneShotRLVR) } catch let e as TrajectoryError { throw VerlReadError(e.message) }
+        guard let latest else { return RolloutRead() }
+        do { return RolloutRead(histories: try TrajectoryReader.read(latest.path, format: .oneShotRLVR)) } catch let e as TrajectoryError {
+            throw VerlReadError(e.message)
+        }
+    }
+
+    /// The training rows launch wrote (data/train.parquet): what the V1 trainer's dump lines are matched to.
+    func trainingIdentity() throws -> RolloutIdentity? {
+        let path = directory + "/data/train.parquet"
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var rows: [(index: String, prompt: String, gold: String)] = []
+        do {
+            try ParquetFile(path: path).forEachRow { row in
+                guard let index = row["extra_info"]?["index"]?.scalarText,
+                      let prompt = row["prompt"]?.arrayValue?.last?["content"]?.stringValue else { return }
+                rows.append((index, prompt, row["reward_model"]?["ground_truth"]?.scalarText ?? ""))
+            }
+        } catch { throw VerlReadError("\(path): \(error)") }
+        return RolloutIdentity(rows: rows)
+    }
+
+    /// Writes the lines ingest could not read to RUN_DIR/quarantine/NAME (one JSON object each: file, line,
+    /// reason, raw), replacing what an earlier ingest wrote there; removes the file when nothing is rejected.
+    func quarantine(_ rejected: [RejectedRollout], as name: String) throws {
+        let path = directory + "/quarantine/" + name
+        guard !rejected.isEmpty else {
+            try? FileManager.default.removeItem(atPath: path)
+            return
+        }
+        try FileManager.default.createDirectory(atPath: directory + "/quarantine", withIntermediateDirectories: true)
+        let text = rejected.map { r in
+            JSONValue.object(JSONObject(["file": .string(r.path), "line": .int(Int64(r.line)), "reason": .string(r.reason),
+                                         "raw": .string(r.raw)])).serialized + "\n"
+        }.joined()
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw VerlReadError("\(path): cannot write the quarantine (\(error.localizedDescription))")
+        }
     }
 
     /// Rows per data source in the run's validation file (counted from the manifest's record of it).

@@ -1,5 +1,6 @@
-/// verl launch presets: the paper's command on upstream verl's keys (verl 0.8.0.dev, checked against its
-/// `verl/trainer/config/_generated_ppo_trainer.yaml`), and variants for the paper's other models.
+/// verl launch presets: the paper's command on upstream verl's keys (composed with verl 0.9.1's and 0.8.0's own
+/// `ppo_trainer` config by Hydra in the tests), and variants for the paper's other models. The reward is set
+/// under `reward.*`, the keys both releases read (0.9 ignores the old top-level `custom_reward_function`).
 ///
 /// Paths (data, reward, output folders) are not part of a preset: ``VerlLaunch`` fills them in, absolute.
 public struct VerlPreset: Sendable {
@@ -43,8 +44,8 @@ public struct VerlPreset: Sendable {
             HydraOverride("data.max_prompt_length", .raw("1024")),
             HydraOverride("data.max_response_length", .raw("\(responseLength)")),
             HydraOverride("data.filter_overlong_prompts", .raw("True")),
-            HydraOverride("reward_model.reward_manager", .raw("naive")),
-            HydraOverride("custom_reward_function.name", .raw("compute_score")),
+            HydraOverride("reward.reward_manager.name", .raw("naive")),
+            HydraOverride("reward.custom_reward_function.name", .raw("compute_score")),
             HydraOverride("actor_rollout_ref.model.path", .string(model)),
             HydraOverride("actor_rollout_ref.model.use_remove_padding", .raw("True")),
             HydraOverride("actor_rollout_ref.model.enable_gradient_checkpointing", .raw("True")),

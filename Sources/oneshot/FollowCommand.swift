@@ -9,9 +9,12 @@ struct Follow: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Follow a verl run: ask its job's state and ingest its new results every --interval seconds until it ends.",
         discussion: """
-            The job is the one `oneshot launch --submit` recorded in RUN_DIR/job.json (a local process, a Ray \
-            job or a Slurm job). Stop it at any time and start it again: everything it ingested is in the store, \
-            and ingesting again adds nothing twice. When the job ends the run is marked done (or failed).
+            The job is the one `oneshot submit` (or `launch --submit`) recorded in RUN_DIR/job.json: a local \
+            process group, a Ray job or a Slurm job. Stop following at any time and start again: everything \
+            ingested is in the store, and ingesting again adds nothing twice. A job the job system no longer \
+            knows (Ray's 404) is lost; a dashboard or scheduler that does not answer is asked again, waiting \
+            longer each time, for --give-up-after seconds, and then the run is recorded lost. The exit status is \
+            the job's outcome: 0 when it succeeded, 1 when it failed, was stopped or was lost.
             """)
 
     @OptionGroup var options: StoreOptions
@@ -22,44 +25,62 @@ struct Follow: ParsableCommand {
     @Option(help: "Seconds between two looks.")
     var interval: Double = 30
 
+    @Option(help: "Seconds to keep asking a job system that does not answer before giving the run up as lost.")
+    var giveUpAfter: Double = 600
+
     @Flag(help: "Look once and return.")
     var once = false
 
+    func validate() throws {
+        guard interval > 0, giveUpAfter >= 0 else { throw ValidationError("--interval must be positive and --give-up-after not negative") }
+    }
+
     mutating func run() throws {
         let store = try options.open()
-        let record = try store.requireRun(named: runName)
-        guard record.engine == "verl", let directory = (try? JSONParser.parse(record.config))?["run_dir"]?.stringValue else {
-            throw ValidationError("run '\(runName)' is not a verl run prepared by `oneshot launch`")
-        }
-        let job: VerlJob?
-        do { job = try VerlJob.load(from: directory) } catch let error as VerlReadError { throw ValidationError(error.description) }
+        let runs = VerlRuns(store: store)
+        var unanswered: Date?
+        var wait = interval
         while true {
-            let state: JobState
-            do {
-                state = try job.map { try VerlSubmit.state(of: $0, directory: directory) } ?? JobState(state: "UNKNOWN", detail: "not submitted by oneshot (no job.json)")
-            } catch let error as RayError {
-                state = JobState(state: "UNKNOWN", detail: error.description)
-            }
-            if let job { try? VerlSubmit.saveLogs(of: job, directory: directory) }   // a Ray job's driver log, when Ray answers
-            let summary: VerlIngest.Summary
-            do { summary = try VerlIngest(store: store, directory: directory).run() } catch let error as VerlReadError { throw ValidationError(error.description) }
-            let last = try store.stepMetrics(runID: record.id).last.flatMap { (try? JSONParser.parse($0.metrics))?["reward"]?.numberValue }
-            if options.json {
-                printJSON(.object(JSONObject(["run": .string(runName), "state": .string(state.state), "detail": .string(state.detail),
-                                              "last_step": .int(Int64(summary.lastStep)), "points": .int(Int64(summary.points)),
-                                              "evaluations": .int(Int64(summary.evaluations)), "reward": last.map(JSONValue.double) ?? .null])))
-            } else {
-                print("\(Store.timestamp()) \(runName): \(state.state) (\(state.detail)); step \(summary.lastStep)"
-                      + (last.map { String(format: ", reward %.3f", $0) } ?? "") + ", \(summary.points) accuracy points, \(summary.evaluations) evaluations")
-            }
-            fflush(nil)
-            if state.isFinished {
-                let status: RunRecord.Status = state.state == "SUCCEEDED" ? .done : .failed
-                if try store.requireRun(named: runName).status != status { try store.finishRun(runID: record.id, status: status) }
+            let record = try store.requireRun(named: runName)
+            let look = try runs.look(record)
+            report(look, store: store, runID: record.id)
+            if let state = look.state, state.isFinished, look.observation.state != nil {
+                if state != .succeeded { throw ExitCode.failure }
                 return
             }
+            let job = try VerlJob.load(from: try runs.folder(of: record).directory)
             if once || job == nil { return }
-            Thread.sleep(forTimeInterval: interval)
+            if look.observation.state == nil {
+                let since = unanswered ?? Date()
+                unanswered = since
+                let left = giveUpAfter - Date().timeIntervalSince(since)
+                if left <= 0 {
+                    try runs.markLost(record)
+                    printError("error: gave up on run '\(runName)' after \(Int(giveUpAfter)) s without an answer "
+                               + "(last known state: \(record.shownState)): recorded lost; `oneshot submit` sends it again")
+                    throw ExitCode.failure
+                }
+                wait = min(wait * 2, 300, max(left, 0.1))
+            } else {
+                unanswered = nil
+                wait = interval
+            }
+            Thread.sleep(forTimeInterval: wait)
         }
+    }
+
+    private func report(_ look: VerlRuns.Look, store: Store, runID: Int64) {
+        let state = look.observation.state?.rawValue ?? "unknown"
+        let reward = (try? store.stepMetrics(runID: runID).last).flatMap { $0.flatMap { (try? JSONParser.parse($0.metrics))?["reward"]?.numberValue } }
+        let s = look.summary
+        if options.json {
+            printJSON(.object(JSONObject(["run": .string(runName), "state": .string(state), "detail": .string(look.observation.detail),
+                                          "last_step": .int(Int64(s.lastStep)), "points": .int(Int64(s.points)),
+                                          "evaluations": .int(Int64(s.evaluations)), "reward": reward.map(JSONValue.double) ?? .null])))
+        } else {
+            print("\(Store.timestamp()) \(runName): \(state) (\(look.observation.detail)); step \(s.lastStep)"
+                  + (reward.map { String(format: ", reward %.3f", $0) } ?? "") + ", \(s.points) accuracy points, \(s.evaluations) evaluations")
+        }
+        fflush(nil)
     }
 }

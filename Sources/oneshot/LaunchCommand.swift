@@ -59,16 +59,22 @@ struct Launch: ParsableCommand {
     @Flag(help: "Print the command; write and record nothing.")
     var dryRun = false
 
-    enum Submission: String, ExpressibleByArgument { case local, ray, slurm }
+    @Option(help: "Start the run: local (launch.sh on this machine, detached), ray (the Ray Jobs API at --address) or slurm (sbatch job.sbatch). Without it, start it later with `oneshot submit`.")
+    var submit: SubmissionOptions.Kind?
 
-    @Option(help: "Start the run: local (launch.sh on this machine, detached), ray (the Ray Jobs API at --address) or slurm (job.sbatch; with --sbatch, submitted).")
-    var submit: Submission?
+    @OptionGroup var submission: SubmissionOptions
 
-    @Option(help: "The Ray dashboard, e.g. http://HEAD:8265 (with --submit ray).")
-    var address: String?
+    @Option(help: "The verl release the job runs: \(VerlVersion.allCases.map(\.rawValue).joined(separator: " or ")) (any release of the series); launch.sh checks it at start-up.")
+    var verlVersion: String = VerlVersion.latest.rawValue
 
-    @Flag(help: "With --submit slurm: call sbatch (otherwise job.sbatch is only written).")
-    var sbatch = false
+    @Option(help: "The Python that runs verl (and Ray, on Slurm): a path, or a name on PATH.")
+    var python: String = "python3"
+
+    @Option(name: .customLong("env"), help: "A variable for the job: KEY=VALUE (repeatable); exported before Ray starts and passed to verl's ray.init.")
+    var variables: [String] = []
+
+    @Option(help: "A shell file sourced on every node before Ray starts (module loads, conda or venv activation).")
+    var setup: String?
 
     @OptionGroup var ranking: RankingOptionGroup
 
@@ -82,8 +88,31 @@ struct Launch: ParsableCommand {
         }
         if pi != nil && rankingRun == nil { throw ValidationError("--pi needs --run (the ranked run whose ranking names π_i)") }
         for setting in settings where HydraOverride.parse(setting) == nil { throw ValidationError("--set \(setting): expected key=value") }
-        if submit == .ray && address.flatMap(URL.init(string:))?.host == nil { throw ValidationError("--submit ray needs --address http://HEAD:8265") }
-        if sbatch && submit != .slurm { throw ValidationError("--sbatch goes with --submit slurm") }
+        if let submit { _ = try submission.target(submit) }
+        guard VerlVersion(argument: verlVersion) != nil else {
+            throw ValidationError("--verl-version \(verlVersion): supported are \(VerlVersion.allCases.map(\.rawValue).joined(separator: ", ")) (and their series)")
+        }
+        for variable in variables {
+            guard let eq = variable.firstIndex(of: "="), VerlLaunch.JobEnvironment.isValidName(String(variable[..<eq])) else {
+                throw ValidationError("--env \(variable): expected KEY=VALUE with KEY a variable name (letters, digits, _)")
+            }
+        }
+        if let setup, !FileManager.default.isReadableFile(atPath: setup) { throw ValidationError("--setup \(setup): no such readable file") }
+        let values = [("--out", out), ("--name", name ?? ""), ("--python", python)] + settings.map { ("--set", $0) }
+            + variables.map { ("--env", $0) }
+        for (field, value) in values {
+            do { try Shell.check(value, field: field) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// The job's interpreter, variables and setup file, paths made absolute.
+    var jobEnvironment: VerlLaunch.JobEnvironment {
+        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        let pairs = variables.map { v -> (name: String, value: String) in
+            let eq = v.firstIndex(of: "=")!
+            return (String(v[..<eq]), String(v[v.index(after: eq)...]))
+        }
+        return VerlLaunch.JobEnvironment(python: python.contains("/") ? absolute(python) : python, variables: pairs, setup: setup.map(absolute))
     }
 
     mutating func run() throws {
@@ -92,7 +121,8 @@ struct Launch: ParsableCommand {
         let runName = name ?? URL(fileURLWithPath: directory).lastPathComponent
         let binary = URL(fileURLWithPath: grader ?? Launch.currentBinary).standardizedFileURL.path
         let extra = settings.compactMap(HydraOverride.parse)
-        let launch = VerlLaunch(directory: directory, runName: runName, preset: preset, binary: binary, extra: extra)
+        let launch = VerlLaunch(directory: directory, runName: runName, preset: preset, binary: binary,
+                                verlVersion: VerlVersion(argument: verlVersion)!, job: jobEnvironment, extra: extra)
         for o in extra where !VerlLaunch.checkedKeys.contains(o.key) {
             printError("note: \(o.key) is not among the keys OneShotKit checked against verl; verl will say if it does not exist")
         }
@@ -103,7 +133,9 @@ struct Launch: ParsableCommand {
             return
         }
         let store = try options.open()
-        if try store.run(named: runName) != nil { throw ValidationError("a run named '\(runName)' exists already; choose another --name") }
+        if try store.run(named: runName) != nil {
+            throw VerlReadError("a run named '\(runName)' exists already; choose another --name (or send it again: oneshot submit \(Shell.quote(runName)))")
+        }
         let chosen: [ExampleRecord], datasetID: Int64?
         if let dataset {
             let record = try store.datasets(named: [dataset])[0]
@@ -135,7 +167,8 @@ struct Launch: ParsableCommand {
             "engine": .string("verl"), "preset": .string(preset.name), "run_dir": .string(directory), "grader": .string(binary),
             "validation": .array(validation.map(JSONValue.string)), "examples": .array(chosen.map { .int($0.id) }),
             "overrides": .array(launch.overrides.map { .string($0.argument) }),
-            "environment": .object(environment),
+            "environment": .object(environment), "verl_version": .string(launch.verlVersion.rawValue),
+            "python": .string(launch.job.python), "setup": launch.job.setup.map(JSONValue.string) ?? .null,
         ])
         var manifest = config
         manifest["run"] = .string(runName)
@@ -148,34 +181,16 @@ struct Launch: ParsableCommand {
         try store.startRun(NewRun(name: runName, engine: "verl", purpose: preset.isProbe ? .probe : .train, datasetID: datasetID,
                                   config: JSONValue.object(config).serialized, seed: nil, inputs: JSONValue.object(inputs).serialized),
                            examples: chosen.map(\.id))
+        let run = try store.requireRun(named: runName)
+        try store.setJobState(runID: run.id, .prepared)
         var submitted: String?
-        do {
-            let now = Store.timestamp()
-            switch submit {
-            case .local?:
-                let job = try VerlSubmit.local(launch, now: now)
-                try job.save(in: directory)
-                submitted = "started on this machine (process \(job.pid ?? 0)); output in \(directory)/logs/"
-            case .ray?:
-                let client = RayJobsClient(address: URL(string: address!)!)
-                let job = try VerlSubmit.ray(launch, client: client, now: now, suffix: String(UInt32.random(in: 0...UInt32.max), radix: 36))
-                try job.save(in: directory)
-                submitted = "submitted to Ray at \(address!) as \(job.submissionID ?? "?")"
-            case .slurm?:
-                if sbatch {
-                    let job = try VerlSubmit.slurm(launch, now: now)
-                    try job.save(in: directory)
-                    submitted = "submitted to Slurm as job \(job.slurmJobID ?? "?")"
-                } else {
-                    submitted = "job.sbatch written; submit it with: sbatch --output=\(Shell.quote(directory + "/logs/slurm-%j.out")) \(Shell.quote(launch.slurmScript))"
-                }
-            case nil:
-                break
+        if let submit {
+            do {
+                submitted = try VerlRuns(store: store).submit(run, to: try submission.target(submit)).message
+            } catch {
+                throw VerlReadError("run '\(runName)' is prepared and recorded in \(directory), but not submitted: \(error); "
+                                    + "send it with: oneshot submit \(Shell.quote(runName)) --to \(submit.rawValue)")
             }
-        } catch let error as RayError {
-            throw ValidationError("the run is prepared and recorded, but not submitted: \(error.description)")
-        } catch let error as VerlReadError {
-            throw ValidationError("the run is prepared and recorded, but not submitted: \(error.description)")
         }
         if options.json {
             printJSON(.object(JSONObject(["run": .string(runName), "run_dir": .string(directory), "train_rows": .int(Int64(trainRows.count)),
@@ -190,7 +205,7 @@ struct Launch: ParsableCommand {
                 print(submitted)
                 print("follow it: oneshot follow \(Shell.quote(runName))")
             } else {
-                print("start it: \(Shell.quote(launch.script)) (or --submit local|ray|slurm)    read results back: oneshot ingest \(Shell.quote(directory))")
+                print("start it: oneshot submit \(Shell.quote(runName)) --to local|ray|slurm    read results back: oneshot ingest \(Shell.quote(directory))")
             }
         }
     }

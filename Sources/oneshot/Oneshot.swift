@@ -14,6 +14,6 @@ struct Oneshot: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [Pipeline.self, Import.self, Rejects.self, Dedup.self, Decontaminate.self, Stats.self, Show.self, Export.self,
                       Trajectories.self, Rank.self, Select.self, ParquetTools.self, Grade.self, Report.self, Synth.self, EngineCommand.self,
-                      Probe.self, Train.self, Eval.self, Launch.self, Ingest.self, Follow.self, Runs.self]
+                      Probe.self, Train.self, Eval.self, Launch.self, Submit.self, Stop.self, Ingest.self, Follow.self, Runs.self]
     )
 }

@@ -12,17 +12,17 @@ struct Runs: ParsableCommand {
     mutating func run() throws {
         let store = try options.open()
         var rows: [JSONValue] = []
-        if !options.json { print("run                  engine   purpose  status   steps  evaluations  started") }
+        if !options.json { print("run                  engine   purpose  state     steps  evaluations  started") }
         for r in try store.runs() {
             let steps = try store.stepMetrics(runID: r.id).count, evaluations = try store.evaluations(runID: r.id).count
             if options.json {
                 rows.append(.object(JSONObject(["name": .string(r.name), "engine": .string(r.engine), "purpose": .string(r.purpose.rawValue),
-                                                "status": .string(r.status.rawValue), "steps": .int(Int64(steps)),
+                                                "status": .string(r.shownState), "steps": .int(Int64(steps)),
                                                 "evaluations": .int(Int64(evaluations)), "started_at": .string(r.startedAt),
                                                 "ended_at": r.endedAt.map(JSONValue.string) ?? .null])))
             } else {
                 print(r.name.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + r.engine.padding(toLength: 8, withPad: " ", startingAt: 0)
-                      + " " + r.purpose.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + " " + r.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                      + " " + r.purpose.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + " " + r.shownState.padding(toLength: 9, withPad: " ", startingAt: 0)
                       + String(format: " %5d  %11d  ", steps, evaluations) + r.startedAt)
             }
         }

@@ -25,16 +25,17 @@ import Testing
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
     }
 
-    /// Runs the binary with output sent to files (no pipe can fill up and block it).
-    func run(_ arguments: [String], store: String?, environment: [String: String] = [:]) throws -> Output {
+    /// Runs the binary with output sent to files (no pipe can fill up and block it); `via` is a command that
+    /// runs it (nsenter into a test network namespace).
+    func run(_ arguments: [String], store: String?, environment: [String: String] = [:], via: [String] = []) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments + (store.map { ["--store", $0] } ?? [])
+        process.executableURL = via.first.map(URL.init(fileURLWithPath:)) ?? Self.binary
+        process.arguments = via.dropFirst() + (via.isEmpty ? [] : [Self.binary.path]) + arguments + (store.map { ["--store", $0] } ?? [])
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.currentDirectoryURL = dir

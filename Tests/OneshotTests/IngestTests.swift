@@ -105,17 +105,23 @@ extension CLITests {
         #expect(try JSONParser.parse(metrics[0].metrics)["entropy"]?.numberValue == 0.611)
     }
 
-    /// A broken line in a finished part of a dump or log stops the ingest with its file, line and field, and
-    /// changes nothing in the store.
+    /// A rollout line that cannot be read is reported with its file, line and field and quarantined, and the rest
+    /// of the dump is kept; a broken metrics line stops the ingest with its file and line and changes nothing.
     @Test func ingestRefusesBrokenLinesByFileAndLine() throws {
         let dir = NSTemporaryDirectory() + "ingest-bad-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let store = try paperRankedStore(dir)
         let out = dir + "/run"
         #expect(try run(["launch", "--preset", "paper-qwen2.5-math-1.5b-grpo", "--run", "paper", "--pi", "1", "--out", out], store: store).status == 0)
-        try append([rollout(step: 1, index: 124, score: 1), #"{"output": "no index", "score": 1.0, "step": 1}"#], to: out + "/rollouts/1.jsonl")
-        let missing = try run(["ingest", out], store: store)
-        #expect(missing.status != 0 && missing.stderr.contains("rollouts/1.jsonl:2: field 'ex_index': missing"), "\(missing.stderr)")
+        try append([rollout(step: 1, index: 124, score: 1), #"{"output": "no prompt", "score": 1.0, "step": 1}"#, "{broken",
+                    rollout(step: 1, index: 124, score: 0)], to: out + "/rollouts/1.jsonl")
+        let kept = try run(["ingest", out, "--json"], store: store)
+        #expect(kept.status == 0 && kept.json["points"] as? Int == 1 && kept.json["rejected_rollout_lines"] as? Int == 2, "\(kept.stdout)")
+        #expect(kept.stderr.contains("rollouts/1.jsonl:2: field 'input': missing"), "\(kept.stderr)")
+        let quarantined = try String(contentsOfFile: out + "/quarantine/rollouts.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(quarantined.count == 2 && quarantined[1].contains(#""raw":"{broken""#) && quarantined[1].contains(#""line":3"#))
+        let s0 = try Store(path: store)
+        #expect(try s0.histories(runID: try s0.requireRun(named: "run").id).first?.points.map(\.sampled) == [2])
         try "".write(toFile: out + "/rollouts/1.jsonl", atomically: true, encoding: .utf8)
         try append(["{\"step\": 1, \"data\": {\"critic/score/mean\": 0.5}}", "{\"step\": 2, \"data\": {\"critic/score/mean\": 0.5"], to: out + "/logs/metrics.jsonl")
         let broken = try run(["ingest", out], store: store)

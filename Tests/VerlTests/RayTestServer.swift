@@ -3,23 +3,22 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A local HTTP server on 127.0.0.1 that speaks the shapes of Ray's Jobs API, or misbehaves on purpose.
+/// A local HTTP server on 127.0.0.1 that misbehaves on purpose, as a real Ray head will not on demand: it
+/// refuses, never answers, or answers with something that is not JSON. (The client's conversation with a real
+/// head is tested against Ray itself: RealRayTests.)
 final class RayTestServer: @unchecked Sendable {
-    enum Mode { case ray, refuse, silent, malformed }
+    enum Mode { case refuse, silent, malformed }
 
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let channel: Channel
     let state: State
     var address: URL { URL(string: "http://127.0.0.1:\(channel.localAddress!.port!)")! }
 
-    /// Jobs and the requests seen, shared with the handlers.
+    /// The requests seen, shared with the handlers.
     final class State: @unchecked Sendable {
         let lock = NSLock()
         var mode: Mode
-        var jobs: [String: (status: String, body: String, statusReads: Int)] = [:]
         var requests: [String] = []
-        /// After this many status reads a RUNNING job reports SUCCEEDED.
-        var runningReads = 2
         init(mode: Mode) { self.mode = mode }
     }
 
@@ -78,30 +77,6 @@ final class RayTestServer: @unchecked Sendable {
             case .silent: return (nil, "")
             case .refuse: return (.internalServerError, #"{"error": "Job submission refused: the cluster is shutting down"}"#)
             case .malformed: return (.ok, "<html>502 Bad Gateway</html>")
-            case .ray: break
-            }
-            let parts = head.uri.split(separator: "/").map(String.init)   // api, jobs, [id], [logs|stop]
-            switch (head.method, parts.count) {
-            case (.POST, 2):
-                guard let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any], let id = json["submission_id"] as? String,
-                      json["entrypoint"] is String else { return (.badRequest, #"{"error": "bad request"}"#) }
-                state.jobs[id] = ("RUNNING", body, 0)
-                return (.ok, #"{"job_id": "\#(id)", "submission_id": "\#(id)"}"#)
-            case (.GET, 3):
-                guard var job = state.jobs[parts[2]] else { return (.notFound, #"{"error": "no such job"}"#) }
-                job.statusReads += 1
-                if job.status == "RUNNING" && job.statusReads > state.runningReads { job.status = "SUCCEEDED" }
-                state.jobs[parts[2]] = job
-                return (.ok, #"{"status": "\#(job.status)", "message": "Job is \#(job.status.lowercased())", "submission_id": "\#(parts[2])"}"#)
-            case (.GET, 4) where parts[3] == "logs":
-                guard state.jobs[parts[2]] != nil else { return (.notFound, #"{"error": "no such job"}"#) }
-                return (.ok, #"{"logs": "(TaskRunner pid=1) step:1 - critic/score/mean:np.float64(0.5)\n"}"#)
-            case (.POST, 4) where parts[3] == "stop":
-                guard state.jobs[parts[2]] != nil else { return (.notFound, #"{"error": "no such job"}"#) }
-                state.jobs[parts[2]]!.status = "STOPPED"
-                return (.ok, #"{"stopped": true}"#)
-            default:
-                return (.notFound, #"{"error": "not found"}"#)
             }
         }
     }
