@@ -55,8 +55,9 @@ final class NetworkNamespace {
         return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8))
     }
 
+    /// Ends the namespace's holder (SIGKILL: the test runner may pass SIGTERM on ignored).
     func close() {
-        if holder.isRunning { holder.terminate() }
+        if holder.isRunning { kill(holder.processIdentifier, SIGKILL) }
         holder.waitUntilExit()
     }
 
