@@ -44,8 +44,8 @@ public struct VerlLaunch {
     public var trainFile: String { directory + "/data/train.parquet" }
     public var validationFile: String { directory + "/data/validation.parquet" }
     public var rewardModule: String { directory + "/reward.py" }
-    public var script: String { directory + "/launch.sh" }
-    public var slurmScript: String { directory + "/job.sbatch" }
+    public var script: String { folder.script }
+    public var slurmScript: String { folder.slurmScript }
     public var manifest: String { directory + "/manifest.json" }
     public var checkpoints: String { directory + "/checkpoints" }
     public var rolloutDumps: String { directory + "/rollouts" }
@@ -53,9 +53,9 @@ public struct VerlLaunch {
     public var metricsLog: String { directory + "/logs/metrics.jsonl" }
     public var consoleLog: String { directory + "/logs/console.log" }
     /// Where launch.sh writes how it ended: `exit N`, or `signal NAME` when it was stopped.
-    public var exitCodeFile: String { directory + "/logs/exit-code" }
+    public var exitCodeFile: String { folder.exitCodeFile }
     /// Where launch.sh writes its process group, which `oneshot stop` signals.
-    public var processGroupFile: String { directory + "/logs/job.pgid" }
+    public var processGroupFile: String { folder.processGroupFile }
 
     /// The files submitting, following and stopping use.
     public var folder: VerlRunFolder { VerlRunFolder(directory: directory, runName: runName) }

@@ -10,16 +10,20 @@ import Testing
 extension CLITests {
     static let venvPython = root.appendingPathComponent(".venv/bin/python").path
     static let standIn = root.appendingPathComponent("Tests/VerlTests/Fixtures/standin-python").path
-    static let rayAvailable: Bool = {
+    static let rayAvailable = venvImports("ray, hydra, pyarrow, verl.trainer.main_ppo", verl: "0.9.1")
+
+    /// Whether `modules` import in the test venv, with verl `version` on the path.
+    static func venvImports(_ modules: String, verl version: String) -> Bool {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: venvPython)
-        p.arguments = ["-c", "import ray, hydra, pyarrow; import sys; sys.path.insert(0, '\(root.path)/.venv/verl-0.9.1'); import verl.trainer.main_ppo"]
+        p.arguments = ["-c", "import " + modules]
+        p.environment = ["PYTHONPATH": root.appendingPathComponent(".venv/verl-\(version)").path, "PATH": "/usr/bin:/bin"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         guard (try? p.run()) != nil else { return false }
         p.waitUntilExit()
         return p.terminationStatus == 0
-    }()
+    }
 
     /// Starts a head inside `ns` and waits until its dashboard answers HTTP (401 counts: it is up).
     func startRayHead(in ns: NetworkNamespace, home: String, token: String? = nil) throws {

@@ -5,19 +5,8 @@ import Testing
 /// Dumps written by verl's own writers, the V1 trainer's (verl 0.9.1, no reward fields) and RayPPOTrainer's
 /// (verl 0.8.0, with the reward's ex_index), ingest into the same trajectories.
 extension CLITests {
-    static let verlWriters: Bool = {
-        ["0.9.1", "0.8.0"].allSatisfy { version in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: venvPython)
-            p.arguments = ["-c", "import verl.trainer.ppo.ray_trainer" + (version == "0.9.1" ? ", verl.trainer.ppo.v1.trainer_base" : "")]
-            p.environment = ["PYTHONPATH": root.appendingPathComponent(".venv/verl-\(version)").path, "PATH": "/usr/bin:/bin"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            guard (try? p.run()) != nil else { return false }
-            p.waitUntilExit()
-            return p.terminationStatus == 0
-        }
-    }()
+    static let verlWriters = venvImports("verl.trainer.ppo.ray_trainer, verl.trainer.ppo.v1.trainer_base", verl: "0.9.1")
+        && venvImports("verl.trainer.ppo.ray_trainer", verl: "0.8.0")
 
     @Test(.enabled(if: verlWriters, "verl 0.9.1 and 0.8.0 are not in .venv (make test installs them; PyPI unreachable?)"))
     func bothTrainersDumpsIngestIntoTheSameTrajectories() throws {
